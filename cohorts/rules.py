@@ -1,0 +1,35 @@
+"""Named permission predicates. Views fetch objects through scoped querysets
+(`Cohort.objects.visible_to(user)` / `managed_by(user)`); these answer yes/no questions."""
+
+from django.contrib.auth.models import Group
+
+COORDINATOR_GROUP = "Coördinatoren"
+
+
+def coordinator_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=COORDINATOR_GROUP)
+    return group
+
+
+def can_create_cohorts(user) -> bool:
+    """Admins, and members of the coordinator group, may start a cohort."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.groups.filter(name=COORDINATOR_GROUP).exists()
+
+
+def is_cohort_coordinator(user, cohort) -> bool:
+    if not user.is_authenticated:
+        return False
+    return cohort.coordinators.filter(pk=user.pk).exists()
+
+
+def can_manage_cohort(user, cohort) -> bool:
+    return user.is_authenticated and (user.is_staff or is_cohort_coordinator(user, cohort))
+
+
+def can_confirm_organisations(user) -> bool:
+    """Admins and coordinators confirm organisations that participants propose."""
+    return can_create_cohorts(user) or (
+        user.is_authenticated and user.coordinated_cohorts.exists()
+    )

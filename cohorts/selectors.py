@@ -1,0 +1,165 @@
+"""Reads of the cohort domain: what dashboards show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .enums import CohortStage, InvitationStatus, ParticipantStatus
+from .models import Cohort, Participant
+from .services import STAGE_ORDER, cohort_transition_problems, next_stage
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: str
+    url: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class StageStep:
+    value: str
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+def stage_steps(cohort: Cohort) -> list[StageStep]:
+    current = STAGE_ORDER.index(cohort.stage)
+    labels = dict(CohortStage.choices)
+    return [
+        StageStep(value, str(labels[value]),
+                  "done" if i < current else "current" if i == current else "todo")
+        for i, value in enumerate(STAGE_ORDER)
+    ]
+
+
+def cohorts_with_counts(queryset):
+    """Cohorts with the figures a list shows, in one query."""
+    active = Q(participants__status__in=ParticipantStatus.active())
+    return queryset.annotate(
+        participant_count=Count("participants", filter=active, distinct=True),
+        open_invitation_count=Count(
+            "invitations",
+            filter=Q(invitations__status=InvitationStatus.PENDING,
+                     invitations__expires_at__gt=timezone.now()),
+            distinct=True,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CohortFigures:
+    invited: int
+    open_invitations: int
+    participants: int
+    profiles_done: int
+
+
+def cohort_figures(cohort: Cohort) -> CohortFigures:
+    invitations = cohort.invitations.aggregate(
+        invited=Count("pk"),
+        open=Count("pk", filter=Q(status=InvitationStatus.PENDING,
+                                  expires_at__gt=timezone.now())),
+    )
+    participants = cohort.participants.active().aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(profile_completed_at__isnull=False)),
+    )
+    return CohortFigures(
+        invited=invitations["invited"], open_invitations=invitations["open"],
+        participants=participants["total"], profiles_done=participants["done"],
+    )
+
+
+def coordinator_next_step(cohort: Cohort) -> NextStep:
+    """The one thing a coordinator should do now, in plain words."""
+    upcoming = next_stage(cohort.stage)
+    if cohort.stage == CohortStage.CONCEPT:
+        problems = cohort_transition_problems(cohort=cohort, to_stage=CohortStage.AANMELDING)
+        if problems:
+            return NextStep(problems[0], reverse("cohorts:edit", args=[cohort.pk]),
+                            _("Instellingen aanpassen"))
+        return NextStep(_("Controleer de instellingen en open de aanmelding. Daarna kunt u "
+                          "deelnemers uitnodigen."))
+    if cohort.stage == CohortStage.AANMELDING:
+        if not cohort.invitations.exists():
+            return NextStep(_("Nodig deelnemers uit: plak e-mailadressen of upload een lijst."),
+                            reverse("cohorts:invitations", args=[cohort.pk]),
+                            _("Deelnemers uitnodigen"))
+        return NextStep(_("Wacht tot de deelnemers zich hebben aangemeld en hun profiel hebben "
+                          "ingevuld. Daarna gaat het cohort naar de matching."))
+    if upcoming is None:
+        return NextStep(_("Dit cohort is afgerond. U kunt het kopiëren voor een volgende ronde."))
+    labels = dict(CohortStage.choices)
+    return NextStep(_("Als deze fase klaar is, zet u het cohort door naar: %(stage)s.")
+                    % {"stage": labels[upcoming]})
+
+
+def participant_next_step(participant: Participant) -> NextStep:
+    """The one thing a participant should do now, in plain words."""
+    if not participant.profile_complete:
+        return NextStep(_("Vul uw profiel in, zodat we u aan een passende collega kunnen "
+                          "koppelen."), reverse("cohorts:profile", args=[participant.cohort_id]),
+                        _("Profiel invullen"))
+    cohort = participant.cohort
+    if cohort.stage in (CohortStage.CONCEPT, CohortStage.AANMELDING):
+        return NextStep(_("Uw profiel is klaar. U hoort van de coördinator wanneer de "
+                          "koppeling bekend is."))
+    if cohort.stage == CohortStage.MATCHING:
+        return NextStep(_("De coördinator maakt de koppelingen. U krijgt een e-mail zodra uw "
+                          "stagepartner bekend is."))
+    if cohort.stage in (CohortStage.PLANNING, CohortStage.STAGE):
+        return NextStep(_("Plan de stagedagen samen met uw stagepartner."))
+    if cohort.stage == CohortStage.REFLECTIE:
+        return NextStep(_("Schrijf uw reflectie: wat heeft u geleerd?"))
+    return NextStep(_("Dit cohort is afgerond. Dank voor uw deelname!"))
+
+
+def participations_for(user):
+    return (
+        Participant.objects.active().filter(user=user)
+        .select_related("cohort", "organisation").order_by("-cohort__week_a_start")
+    )
+
+
+# --- joining: an invitation or join link remembered in the session until signup/login -----
+
+JOIN_SESSION_KEY = "wisselstage_join"
+
+
+@dataclass(frozen=True)
+class PendingJoin:
+    cohort: Cohort
+    invitation: object | None = None  # an Invitation, or None for a join link
+
+
+def remember_join(session, *, kind: str, token: str) -> None:
+    session[JOIN_SESSION_KEY] = {"kind": kind, "token": token}
+
+
+def forget_join(session) -> None:
+    session.pop(JOIN_SESSION_KEY, None)
+
+
+def pending_join_for_session(session) -> PendingJoin | None:
+    """The still-valid invitation or join link this browser arrived with, if any."""
+    from .models import Invitation
+
+    data = session.get(JOIN_SESSION_KEY) or {}
+    token = data.get("token")
+    if not token:
+        return None
+    if data.get("kind") == "invitation":
+        invitation = Invitation.objects.select_related("cohort").filter(token=token).first()
+        if invitation is None or invitation.status != InvitationStatus.PENDING \
+                or invitation.is_expired:
+            return None
+        return PendingJoin(cohort=invitation.cohort, invitation=invitation)
+    cohort = Cohort.objects.filter(join_token=token).first()
+    if cohort is None or not cohort.registration_open:
+        return None
+    return PendingJoin(cohort=cohort)

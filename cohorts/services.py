@@ -1,0 +1,376 @@
+"""Writes of the cohort domain. Views, admin, commands and tasks all call these.
+
+Each service takes keyword-only arguments, validates, and owns every side effect of the
+change it makes (rows, outbox messages); the docstrings name those side effects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import outbox_cancel, outbox_plan
+
+from .enums import CohortStage, InvitationStatus, ParticipantStatus
+from .models import Cohort, Invitation, Organisation, Participant, new_token, normalise_name
+
+# --- organisations -----------------------------------------------------------------------
+
+
+def organisation_find_duplicate(*, name: str, exclude_pk: int | None = None):
+    qs = Organisation.objects.filter(normalised_name=normalise_name(name))
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
+
+
+def organisation_propose(
+    *, name: str, kind: str, proposed_by, region: str = "", place: str = "",
+    domains: list[str] | None = None, confirmed: bool = False,
+) -> tuple[Organisation, bool]:
+    """Return the organisation with this name (case and spacing ignored) or create it.
+
+    Side effects: may create an unconfirmed Organisation that an admin or coordinator
+    confirms later. Returns (organisation, created).
+    """
+    existing = organisation_find_duplicate(name=name)
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                name=name, kind=kind, region=region, place=place, domains=domains or [],
+                proposed_by=proposed_by, confirmed=confirmed,
+            )
+    except IntegrityError:  # created by someone else a moment ago
+        return organisation_find_duplicate(name=name), False
+    return organisation, True
+
+
+def organisation_confirm(*, organisation: Organisation) -> Organisation:
+    """Mark a proposed organisation as confirmed, so everyone can pick it."""
+    organisation.confirmed = True
+    organisation.save(update_fields=["confirmed"])
+    return organisation
+
+
+def organisation_merge(*, duplicate: Organisation, into: Organisation) -> None:
+    """Move every participant of `duplicate` to `into` and delete `duplicate`."""
+    with transaction.atomic():
+        Participant.objects.filter(organisation=duplicate).update(organisation=into)
+        duplicate.delete()
+
+
+# --- cohorts -----------------------------------------------------------------------------
+
+COHORT_FIELDS = (
+    "name", "description", "format", "days_per_visit", "week_a_start", "week_b_start",
+    "registration_deadline", "preference_deadline", "allowed_pairings", "allow_triads",
+    "max_size", "sender_name",
+)
+
+
+def cohort_create(*, created_by, **fields) -> Cohort:
+    """Create a cohort in the concept stage with `created_by` as its coordinator."""
+    unknown = set(fields) - set(COHORT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown cohort fields: {sorted(unknown)}")
+    with transaction.atomic():
+        cohort = Cohort(**fields)
+        cohort.full_clean()
+        cohort.save()
+        cohort.coordinators.add(created_by)
+    return cohort
+
+
+def cohort_update(*, cohort: Cohort, **fields) -> Cohort:
+    """Change a cohort's settings."""
+    unknown = set(fields) - set(COHORT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown cohort fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(cohort, name, value)
+    cohort.full_clean()
+    cohort.save()
+    return cohort
+
+
+STAGE_ORDER = list(CohortStage.values)
+
+
+def next_stage(stage: str) -> str | None:
+    index = STAGE_ORDER.index(stage)
+    return STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None
+
+
+def previous_stage(stage: str) -> str | None:
+    index = STAGE_ORDER.index(stage)
+    return STAGE_ORDER[index - 1] if index > 0 else None
+
+
+def cohort_transition_problems(*, cohort: Cohort, to_stage: str) -> list[str]:
+    """What stands in the way of moving `cohort` to `to_stage` (empty: it may move).
+
+    A cohort moves one stage forward, or one back to correct a mistake.
+    """
+    if to_stage not in STAGE_ORDER:
+        return [_("Onbekende fase.")]
+    if to_stage not in (next_stage(cohort.stage), previous_stage(cohort.stage)):
+        return [_("Een cohort gaat één fase tegelijk verder (of één terug).")]
+    if to_stage == previous_stage(cohort.stage):
+        return []
+    problems = []
+    if to_stage == CohortStage.AANMELDING:
+        if not cohort.allowed_pairings:
+            problems.append(_("Kies welke soorten organisaties aan elkaar gekoppeld mogen worden."))
+        if cohort.registration_deadline < timezone.localdate():
+            problems.append(_("De aanmelddatum ligt in het verleden."))
+    if to_stage == CohortStage.MATCHING:
+        active = cohort.participants.active().count()
+        if active < 2:
+            problems.append(_("Er zijn minstens twee aangemelde deelnemers nodig."))
+    return problems
+
+
+def cohort_advance(*, cohort: Cohort, to_stage: str) -> Cohort:
+    """Move the cohort to `to_stage` after checking the transition.
+
+    Raises ValidationError with the reasons when it may not move.
+    """
+    problems = cohort_transition_problems(cohort=cohort, to_stage=to_stage)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        if locked.stage != cohort.stage:
+            raise ValidationError(_("Iemand anders heeft de fase net veranderd. Probeer opnieuw."))
+        locked.stage = to_stage
+        locked.save(update_fields=["stage", "updated_at"])
+    cohort.stage = to_stage
+    return cohort
+
+
+def cohort_copy(*, cohort: Cohort, created_by) -> Cohort:
+    """Start the next round: same settings and coordinators, dates one year (52 weeks) on,
+    stage concept, no participants or invitations."""
+    shift = timedelta(weeks=52)
+    with transaction.atomic():
+        copy = Cohort.objects.create(
+            name=_("%(name)s (kopie)") % {"name": cohort.name},
+            description=cohort.description, format=cohort.format,
+            days_per_visit=cohort.days_per_visit,
+            week_a_start=cohort.week_a_start + shift, week_b_start=cohort.week_b_start + shift,
+            registration_deadline=cohort.registration_deadline + shift,
+            preference_deadline=cohort.preference_deadline + shift,
+            allowed_pairings=list(cohort.allowed_pairings), allow_triads=cohort.allow_triads,
+            max_size=cohort.max_size, sender_name=cohort.sender_name, copied_from=cohort,
+        )
+        copy.coordinators.set(cohort.coordinators.all())
+        copy.coordinators.add(created_by)
+    return copy
+
+
+def cohort_rotate_join_link(*, cohort: Cohort, enabled: bool = True) -> Cohort:
+    """Give the cohort a new secret join link (the old one stops working), or switch it off."""
+    cohort.join_token = new_token() if enabled else ""
+    cohort.save(update_fields=["join_token", "updated_at"])
+    return cohort
+
+
+# --- invitations -------------------------------------------------------------------------
+
+
+@dataclass
+class InvitationBatch:
+    created: list[Invitation] = field(default_factory=list)
+    already_invited: list[str] = field(default_factory=list)
+    already_participant: list[str] = field(default_factory=list)
+    over_capacity: list[str] = field(default_factory=list)
+
+
+def _plan_invitation_email(invitation: Invitation) -> None:
+    outbox_plan(
+        kind="invitation",
+        dedupe_key=f"invitation:{invitation.pk}:{invitation.send_count}",
+        to_email=invitation.email,
+        cohort=invitation.cohort,
+        subject_type="invitation",
+        subject_id=invitation.pk,
+        subject_version=invitation.send_count,
+    )
+
+
+def invitations_create(*, cohort: Cohort, rows, created_by) -> InvitationBatch:
+    """Invite every row (objects with email, name, organisation, kind) to the cohort.
+
+    Side effects: an Invitation per new address and an outbox message per invitation, in one
+    transaction. Addresses already invited or already participating are reported, not sent
+    again; a withdrawn invitation is revived. Rows past the cohort's maximum size are
+    reported as over capacity.
+    """
+    batch = InvitationBatch()
+    expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    with transaction.atomic():
+        Cohort.objects.select_for_update().get(pk=cohort.pk)
+        existing = {inv.email: inv for inv in cohort.invitations.all()}
+        participant_emails = set(
+            cohort.participants.active().values_list("user__email", flat=True)
+        )
+        open_places = cohort.max_size - len(participant_emails) - sum(
+            1 for inv in existing.values() if inv.status == InvitationStatus.PENDING
+        )
+        for row in rows:
+            email = row.email.strip().lower()
+            if email in participant_emails:
+                batch.already_participant.append(email)
+                continue
+            invitation = existing.get(email)
+            if invitation and invitation.status != InvitationStatus.WITHDRAWN:
+                batch.already_invited.append(email)
+                continue
+            if open_places <= 0:
+                batch.over_capacity.append(email)
+                continue
+            if invitation:  # withdrawn before: invite again
+                invitation.status = InvitationStatus.PENDING
+                invitation.send_count += 1
+                invitation.expires_at = expires_at
+                invitation.save(update_fields=["status", "send_count", "expires_at"])
+            else:
+                invitation = Invitation.objects.create(
+                    cohort=cohort, email=email, name=getattr(row, "name", ""),
+                    organisation_name=getattr(row, "organisation", ""),
+                    organisation_kind=getattr(row, "kind", ""),
+                    expires_at=expires_at, created_by=created_by,
+                )
+                existing[email] = invitation
+            open_places -= 1
+            _plan_invitation_email(invitation)
+            batch.created.append(invitation)
+    return batch
+
+
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    """Send the invitation again and give it a fresh validity period."""
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("Alleen een openstaande uitnodiging kan opnieuw worden verstuurd."))
+    with transaction.atomic():
+        invitation.send_count += 1
+        invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+        invitation.save(update_fields=["send_count", "expires_at"])
+        _plan_invitation_email(invitation)
+    return invitation
+
+
+def invitation_withdraw(*, invitation: Invitation) -> Invitation:
+    """Withdraw an open invitation; its link stops working and unsent emails are cancelled."""
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("Deze uitnodiging staat niet meer open."))
+    with transaction.atomic():
+        invitation.status = InvitationStatus.WITHDRAWN
+        invitation.save(update_fields=["status"])
+        outbox_cancel(
+            subject_type="invitation", subject_id=invitation.pk,
+            reason="Uitnodiging ingetrokken",
+        )
+    return invitation
+
+
+def invitation_problem(invitation: Invitation | None) -> str:
+    """Why this invitation link can no longer be used ('' when it can)."""
+    if invitation is None or invitation.status == InvitationStatus.WITHDRAWN:
+        return _("Deze uitnodiging bestaat niet (meer). Vraag de coördinator om een nieuwe.")
+    if invitation.status == InvitationStatus.ACCEPTED:
+        return _("Deze uitnodiging is al gebruikt. Log in om verder te gaan.")
+    if invitation.is_expired:
+        return _("Deze uitnodiging is verlopen. Vraag de coördinator om een nieuwe.")
+    return ""
+
+
+def participant_join(*, cohort: Cohort, user, invitation: Invitation | None = None) -> Participant:
+    """Add `user` to `cohort` (idempotent).
+
+    Side effects: creates the Participant (or re-activates a withdrawn one), marks the
+    invitation accepted, and pre-fills the profile's organisation from the invitation when
+    that organisation exists.
+    """
+    with transaction.atomic():
+        locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        participant = Participant.objects.filter(cohort=locked, user=user).first()
+        if participant and participant.status in ParticipantStatus.active():
+            return participant
+        if invitation is None:
+            if not locked.registration_open:
+                raise ValidationError(_("Aanmelden voor dit cohort is gesloten."))
+            if locked.participants.active().count() >= locked.max_size:
+                raise ValidationError(_("Dit cohort is vol."))
+        if participant:
+            participant.status = ParticipantStatus.REGISTERED
+            participant.save(update_fields=["status"])
+        else:
+            organisation = None
+            if invitation and invitation.organisation_name:
+                organisation = organisation_find_duplicate(name=invitation.organisation_name)
+            participant = Participant.objects.create(
+                cohort=locked, user=user, invitation=invitation, organisation=organisation,
+            )
+        if invitation:
+            invitation.status = InvitationStatus.ACCEPTED
+            invitation.accepted_by = user
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["status", "accepted_by", "accepted_at"])
+            if invitation.name and not user.name:
+                user.name = invitation.name
+                user.save(update_fields=["name"])
+    return participant
+
+
+def invitation_accept(*, invitation: Invitation, user) -> Participant:
+    """Accept an invitation as `user` (who may have signed up with another address)."""
+    problem = invitation_problem(invitation)
+    if problem and not (
+        invitation.status == InvitationStatus.ACCEPTED and invitation.accepted_by_id == user.pk
+    ):
+        raise ValidationError(problem)
+    return participant_join(cohort=invitation.cohort, user=user, invitation=invitation)
+
+
+def participant_profile_update(*, participant: Participant, name: str, **fields) -> Participant:
+    """Save the participant's profile for this cohort and their display name.
+
+    Side effects: marks the profile complete the first time it is saved with the required
+    fields, which moves the participant's status on.
+    """
+    allowed = {"organisation", "job_title", "region", "domains", "bio", "learning_goals",
+               "can_show"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
+    with transaction.atomic():
+        for key, value in fields.items():
+            setattr(participant, key, value)
+        if participant.organisation_id and participant.job_title and name:
+            if participant.profile_completed_at is None:
+                participant.profile_completed_at = timezone.now()
+            if participant.status == ParticipantStatus.REGISTERED:
+                participant.status = ParticipantStatus.PROFILE_DONE
+        participant.full_clean()
+        participant.save()
+        user = participant.user
+        if user.name != name:
+            user.name = name
+            user.save(update_fields=["name"])
+    return participant
+
+
+def participant_withdraw(*, participant: Participant) -> Participant:
+    """The participant leaves the cohort; their profile stays for the coordinator's records."""
+    participant.status = ParticipantStatus.WITHDRAWN
+    participant.save(update_fields=["status"])
+    return participant

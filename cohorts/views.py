@@ -1,0 +1,307 @@
+"""Request in, service call, response out. Every object comes from a queryset scoped to the
+user, so an outsider gets a 404 and never learns that the object exists."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .enums import InvitationStatus
+from .forms import CohortForm, InvitationPasteForm, InvitationUploadForm, ProfileForm
+from .importing import parse_invitation_file, parse_pasted_addresses
+from .models import Cohort, Invitation, Organisation, Participant
+from .rules import can_confirm_organisations, can_create_cohorts, can_manage_cohort
+
+
+def _managed_cohort(request, pk: int) -> Cohort:
+    return get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "cohorts/landing.html")
+    participations = list(selectors.participations_for(request.user))
+    coordinated = selectors.cohorts_with_counts(
+        Cohort.objects.managed_by(request.user).filter(coordinators=request.user)
+    )
+    return render(request, "cohorts/home.html", {
+        "participations": [(p, selectors.participant_next_step(p)) for p in participations],
+        "coordinated": coordinated,
+        "can_create": can_create_cohorts(request.user),
+    })
+
+
+@login_required
+def cohort_list(request):
+    if not (can_create_cohorts(request.user) or request.user.coordinated_cohorts.exists()):
+        raise Http404
+    cohorts = selectors.cohorts_with_counts(Cohort.objects.managed_by(request.user))
+    return render(request, "cohorts/cohort_list.html", {
+        "cohorts": cohorts, "can_create": can_create_cohorts(request.user),
+    })
+
+
+@login_required
+def cohort_create(request):
+    if not can_create_cohorts(request.user):
+        raise Http404
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = services.cohort_create(created_by=request.user, **form.cleaned_data)
+        messages.success(request, _("Het cohort is aangemaakt."))
+        return redirect("cohorts:detail", pk=cohort.pk)
+    return render(request, "cohorts/cohort_form.html", {"form": form, "cohort": None})
+
+
+@login_required
+def cohort_edit(request, pk: int):
+    cohort = _managed_cohort(request, pk)
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        services.cohort_update(cohort=cohort, **form.cleaned_data)
+        messages.success(request, _("De wijzigingen zijn opgeslagen."))
+        return redirect("cohorts:detail", pk=cohort.pk)
+    return render(request, "cohorts/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@login_required
+def cohort_detail(request, pk: int):
+    cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
+    if can_manage_cohort(request.user, cohort):
+        return _coordinator_dashboard(request, cohort)
+    participant = get_object_or_404(
+        Participant.objects.active().select_related("organisation"),
+        cohort=cohort, user=request.user,
+    )
+    return render(request, "cohorts/participant_dashboard.html", {
+        "cohort": cohort, "participant": participant,
+        "next_step": selectors.participant_next_step(participant),
+        "steps": selectors.stage_steps(cohort),
+    })
+
+
+def _coordinator_dashboard(request, cohort: Cohort):
+    participants = (
+        cohort.participants.active()
+        .select_related("user", "organisation").order_by("user__name", "user__email")
+    )
+    upcoming = services.next_stage(cohort.stage)
+    return render(request, "cohorts/cohort_detail.html", {
+        "cohort": cohort,
+        "figures": selectors.cohort_figures(cohort),
+        "participants": participants,
+        "steps": selectors.stage_steps(cohort),
+        "next_step": selectors.coordinator_next_step(cohort),
+        "upcoming_stage": upcoming,
+        "upcoming_problems": services.cohort_transition_problems(cohort=cohort,
+                                                                 to_stage=upcoming)
+        if upcoming else [],
+        "previous_stage": services.previous_stage(cohort.stage),
+        "join_url": request.build_absolute_uri(reverse("cohorts:join", args=[cohort.join_token]))
+        if cohort.join_token else "",
+    })
+
+
+@login_required
+@require_POST
+def cohort_stage(request, pk: int):
+    cohort = _managed_cohort(request, pk)
+    try:
+        services.cohort_advance(cohort=cohort, to_stage=request.POST.get("to_stage", ""))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Het cohort staat nu in de fase: %(stage)s.")
+                         % {"stage": cohort.get_stage_display()})
+    return redirect("cohorts:detail", pk=cohort.pk)
+
+
+@login_required
+@require_POST
+def cohort_copy(request, pk: int):
+    cohort = _managed_cohort(request, pk)
+    if not can_create_cohorts(request.user):
+        raise Http404
+    copy = services.cohort_copy(cohort=cohort, created_by=request.user)
+    messages.success(request, _("Kopie gemaakt. Controleer de data van de nieuwe ronde."))
+    return redirect("cohorts:edit", pk=copy.pk)
+
+
+@login_required
+@require_POST
+def cohort_join_link(request, pk: int):
+    cohort = _managed_cohort(request, pk)
+    enabled = request.POST.get("action") != "disable"
+    services.cohort_rotate_join_link(cohort=cohort, enabled=enabled)
+    messages.success(request, _("Er is een nieuwe aanmeldlink gemaakt; de oude werkt niet meer.")
+                     if enabled else _("De aanmeldlink is uitgezet."))
+    return redirect("cohorts:detail", pk=cohort.pk)
+
+
+@login_required
+def invitations(request, pk: int):
+    cohort = _managed_cohort(request, pk)
+    paste_form = InvitationPasteForm(prefix="paste")
+    upload_form = InvitationUploadForm(prefix="upload")
+    result = None
+    if request.method == "POST":
+        if "paste-addresses" in request.POST:
+            paste_form = InvitationPasteForm(request.POST, prefix="paste")
+            if paste_form.is_valid():
+                result = parse_pasted_addresses(text=paste_form.cleaned_data["addresses"])
+        else:
+            upload_form = InvitationUploadForm(request.POST, request.FILES, prefix="upload")
+            if upload_form.is_valid():
+                upload = upload_form.cleaned_data["file"]
+                result = parse_invitation_file(data=upload.read(), filename=upload.name)
+        if result is not None:
+            batch = services.invitations_create(cohort=cohort, rows=result.rows,
+                                                created_by=request.user)
+            _report_batch(request, batch)
+            if not result.errors:
+                return redirect("cohorts:invitations", pk=cohort.pk)
+            if "paste-addresses" in request.POST:
+                # The valid addresses are invited; leave only the lines to correct.
+                paste_form = InvitationPasteForm(
+                    initial={"addresses": "\n".join(error.raw for error in result.errors)},
+                    prefix="paste",
+                )
+    invitation_list = cohort.invitations.select_related("accepted_by").order_by("email")
+    return render(request, "cohorts/invitations.html", {
+        "cohort": cohort, "paste_form": paste_form, "upload_form": upload_form,
+        "result": result, "invitations": invitation_list,
+    })
+
+
+def _report_batch(request, batch) -> None:
+    if batch.created:
+        messages.success(request, ngettext(
+            "%(count)d uitnodiging verstuurd.", "%(count)d uitnodigingen verstuurd.",
+            len(batch.created)) % {"count": len(batch.created)})
+    if batch.already_invited:
+        messages.info(request, _("Al eerder uitgenodigd (niet opnieuw verstuurd): %(list)s")
+                      % {"list": ", ".join(batch.already_invited)})
+    if batch.already_participant:
+        messages.info(request, _("Doet al mee: %(list)s")
+                      % {"list": ", ".join(batch.already_participant)})
+    if batch.over_capacity:
+        messages.warning(request, _("Het cohort is vol; niet uitgenodigd: %(list)s. Verhoog het "
+                                    "maximum in de instellingen als dat de bedoeling is.")
+                         % {"list": ", ".join(batch.over_capacity)})
+
+
+@login_required
+@require_POST
+def invitation_action(request, pk: int, invitation_pk: int):
+    cohort = _managed_cohort(request, pk)
+    invitation = get_object_or_404(cohort.invitations, pk=invitation_pk)
+    action = request.POST.get("action")
+    try:
+        if action == "resend":
+            services.invitation_resend(invitation=invitation)
+            messages.success(request, _("Uitnodiging opnieuw verstuurd naar %(email)s.")
+                             % {"email": invitation.email})
+        elif action == "withdraw":
+            services.invitation_withdraw(invitation=invitation)
+            messages.success(request, _("Uitnodiging voor %(email)s ingetrokken.")
+                             % {"email": invitation.email})
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("cohorts:invitations", pk=cohort.pk)
+
+
+def invitation_landing(request, token: str):
+    """Where the link in the invitation email leads. Public, but shows nothing without a
+    valid token."""
+    invitation = Invitation.objects.select_related("cohort").filter(token=token).first()
+    problem = services.invitation_problem(invitation)
+    if invitation and invitation.status == InvitationStatus.ACCEPTED and \
+            request.user.is_authenticated and invitation.accepted_by_id == request.user.pk:
+        return redirect("cohorts:detail", pk=invitation.cohort_id)
+    if problem:
+        return render(request, "cohorts/join_problem.html", {"problem": problem}, status=410
+                      if invitation else 404)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.invitation_accept(invitation=invitation, user=request.user)
+        selectors.forget_join(request.session)
+        messages.success(request, _("Welkom bij %(cohort)s!") % {"cohort": invitation.cohort})
+        return redirect("cohorts:profile", pk=invitation.cohort_id)
+    selectors.remember_join(request.session, kind="invitation", token=token)
+    return render(request, "cohorts/join.html", {
+        "cohort": invitation.cohort, "invitation": invitation,
+        "signup_url": reverse("account_signup") + "?email=" + invitation.email,
+    })
+
+
+def join_link(request, token: str):
+    """The cohort's secret join link: anyone with it may join while registration is open."""
+    cohort = Cohort.objects.filter(join_token=token).exclude(join_token="").first()
+    if cohort is None:
+        raise Http404
+    if not cohort.registration_open:
+        return render(request, "cohorts/join_problem.html", {
+            "problem": _("Aanmelden voor dit cohort is gesloten.")}, status=410)
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            services.participant_join(cohort=cohort, user=request.user)
+        except ValidationError as error:
+            return render(request, "cohorts/join_problem.html",
+                          {"problem": " ".join(error.messages)}, status=409)
+        selectors.forget_join(request.session)
+        return redirect("cohorts:profile", pk=cohort.pk)
+    selectors.remember_join(request.session, kind="link", token=token)
+    return render(request, "cohorts/join.html", {
+        "cohort": cohort, "invitation": None, "signup_url": reverse("account_signup"),
+    })
+
+
+@login_required
+def profile(request, pk: int):
+    participant = get_object_or_404(
+        Participant.objects.active().select_related("cohort", "user"),
+        cohort_id=pk, user=request.user,
+    )
+    form = ProfileForm(request.POST or None, instance=participant, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        new_name = data.pop("new_organisation", "")
+        new_kind = data.pop("new_organisation_kind", "")
+        if new_name:
+            data["organisation"], _created = services.organisation_propose(
+                name=new_name, kind=new_kind, proposed_by=request.user,
+                region=data.get("region", ""),
+            )
+        services.participant_profile_update(participant=participant, **data)
+        messages.success(request, _("Uw profiel is opgeslagen."))
+        return redirect("cohorts:detail", pk=participant.cohort_id)
+    return render(request, "cohorts/profile_form.html", {
+        "form": form, "participant": participant, "cohort": participant.cohort,
+    })
+
+
+@login_required
+def organisations(request):
+    if not can_confirm_organisations(request.user):
+        raise Http404
+    if request.method == "POST":
+        organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"),
+                                         confirmed=False)
+        services.organisation_confirm(organisation=organisation)
+        messages.success(request, _("%(name)s is bevestigd.") % {"name": organisation.name})
+        return redirect("cohorts:organisations")
+    pending = Organisation.objects.filter(confirmed=False).select_related("proposed_by")
+    confirmed = Organisation.objects.confirmed()
+    return render(request, "cohorts/organisations.html", {
+        "pending": pending, "confirmed": confirmed,
+    })

@@ -1,0 +1,61 @@
+"""Project-wide pytest fixtures. App-specific fixtures live in tests/<app>/conftest.py.
+
+Personas, as in every permission test: `coordinator` (owns the cohort), `participant`
+(member), `outsider` (a logged-in stranger), `admin` (programme office staff).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.factories import CohortFactory, ParticipantFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A test skipped because the machine lacks a service ("needs Redis", "needs chromium")
+    is fine on a laptop, but in CI every such test must run: there the skip is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if reason.removeprefix("Skipped: ").startswith("needs "):
+            report.outcome = "failed"
+            report.longrepr = f"CI must run this test, but it was skipped: {reason}"
+
+
+@pytest.fixture
+def coordinator(db):
+    from cohorts.rules import coordinator_group
+
+    user = UserFactory(email="alice@gemeente-utrecht.example", name="Alice de Vries")
+    user.groups.add(coordinator_group())
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="admin@wisselstage.example", name="Beheer", is_staff=True,
+                       is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="charlie@elders.example", name="Charlie Buiten")
+
+
+@pytest.fixture
+def cohort(coordinator):
+    cohort = CohortFactory()
+    cohort.coordinators.add(coordinator)
+    return cohort
+
+
+@pytest.fixture
+def participant(cohort):
+    return ParticipantFactory(cohort=cohort, user__email="bob@zorg.example",
+                              user__name="Bob Jansen")

@@ -1,0 +1,70 @@
+"""factory_boy factories for the project's models, mirroring the app tree."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from cohorts.enums import CohortStage, OrganisationKind, Pairing
+
+
+def _monday(weeks_ahead: int):
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_ahead)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.User"
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"persoon{n}@voorbeeld.example")
+    name = factory.Sequence(lambda n: f"Persoon {n}")
+    password = factory.django.Password("geheim-wachtwoord-123")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.Organisation"
+
+    name = factory.Sequence(lambda n: f"Organisatie {n}")
+    kind = OrganisationKind.ZORGAANBIEDER
+    region = "utrecht"
+    confirmed = True
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.Cohort"
+
+    name = factory.Sequence(lambda n: f"Wisselstage ronde {n}")
+    week_a_start = factory.LazyFunction(lambda: _monday(8))
+    week_b_start = factory.LazyFunction(lambda: _monday(11))
+    registration_deadline = factory.LazyFunction(lambda: _monday(3))
+    preference_deadline = factory.LazyFunction(lambda: _monday(5))
+    allowed_pairings = factory.LazyFunction(
+        lambda: [Pairing.GEMEENTE_AANBIEDER, Pairing.CLIENT_ANY]
+    )
+    stage = CohortStage.AANMELDING
+    max_size = 30
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.Participant"
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    job_title = "Contractmanager"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cohorts.Invitation"
+
+    cohort = factory.SubFactory(CohortFactory)
+    email = factory.Sequence(lambda n: f"genodigde{n}@voorbeeld.example")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
