@@ -28,6 +28,19 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = f"CI must run this test, but it was skipped: {reason}"
 
 
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Tasks run in-process unless a test runs against a real worker (marker celery_worker),
+    so a test never depends on a broker it did not start."""
+    from wisselstage.celery import app
+
+    eager = app.conf.task_always_eager
+    if not request.node.get_closest_marker("celery_worker"):
+        app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def coordinator(db):
     from cohorts.rules import coordinator_group

@@ -10,6 +10,9 @@ from django.utils import timezone
 from cohorts.enums import CohortStage, OrganisationKind, Pairing
 
 
+PASSWORD = "geheim-wachtwoord-123"  # noqa: S105 - test accounts only
+
+
 def _monday(weeks_ahead: int):
     today = timezone.localdate()
     return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_ahead)
@@ -22,7 +25,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"persoon{n}@voorbeeld.example")
     name = factory.Sequence(lambda n: f"Persoon {n}")
-    password = factory.django.Password("geheim-wachtwoord-123")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy signature
+        """Users made by tests have a verified address, as allauth requires for login."""
+        if create and extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True})
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
