@@ -22,6 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "accounts.User"
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"persoon{n}@voorbeeld.example")
     name = factory.Sequence(lambda n: f"Persoon {n}")

@@ -83,6 +83,10 @@ INSTALLED_APPS = [
     "accounts",
     "cohorts",
     "notifications",
+    "matching",
+    "meetings",
+    "reflections",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +228,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 20
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "tmp" / "emails"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Wisselstage <noreply@wisselstage.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -17,4 +17,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("beheer/", admin.site.urls),
     path("", include("cohorts.urls")),
+    path("", include("matching.urls")),
+    path("", include("meetings.urls")),
+    path("", include("reflections.urls")),
+    path("", include("reports.urls")),
 ]
