@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from cohorts.enums import CohortStage, OrganisationKind, Pairing
 
-
 PASSWORD = "geheim-wachtwoord-123"  # noqa: S105 - test accounts only
 
 

@@ -49,8 +49,8 @@ def _development_secret_key() -> str:
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not DEBUG:
-    missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS))
-               if not value]
+    required = (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS))
+    missing = [name for name, value in required if not value]
     if missing:
         raise ImproperlyConfigured(
             f"DEBUG is off, so {' and '.join(missing)} must be set in the environment. "

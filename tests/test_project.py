@@ -1,0 +1,84 @@
+"""Project-level behaviour: settings that refuse unsafe production starts, health, demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _django_check(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "WISSELSTAGE_TESTING"}}
+    return subprocess.run([sys.executable, "manage.py", "check"], cwd=REPO,
+                          env={**clean, **env}, capture_output=True, text=True, timeout=60)
+
+
+def test_settings_production_without_secret_key_refuses_to_start():
+    result = _django_check(DEBUG="false", ALLOWED_HOSTS="wisselstage.example.nl")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_production_without_allowed_hosts_refuses_to_start():
+    result = _django_check(DEBUG="false", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_settings_production_with_placeholder_key_refuses_to_start():
+    result = _django_check(DEBUG="false", SECRET_KEY="django-insecure-" + "x" * 40,
+                           ALLOWED_HOSTS="wisselstage.example.nl")
+    assert result.returncode != 0
+    assert "placeholder" in result.stderr
+
+
+def test_settings_production_deploy_check_clean():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "WISSELSTAGE_TESTING"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={**clean, "DEBUG": "false", "SECRET_KEY": "k" * 30 + "Z9!x" * 8,
+             "ALLOWED_HOSTS": "wisselstage.example.nl"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_cohort_of_28_with_logins(capsys):
+    from allauth.account.models import EmailAddress
+
+    from cohorts.demo import COORDINATOR_EMAIL, demo_participant_email
+    from cohorts.models import Cohort
+
+    call_command("seed_demo")
+    cohort = Cohort.objects.get()
+    assert cohort.participants.count() == 28
+    assert cohort.coordinators.get().email == COORDINATOR_EMAIL
+    assert EmailAddress.objects.get(email=demo_participant_email(0)).verified
+    call_command("seed_demo", "--if-empty")
+    assert Cohort.objects.count() == 1
+    call_command("seed_demo", "--print-logins")
+    out = capsys.readouterr().out
+    assert COORDINATOR_EMAIL in out and "wisselstage-demo" in out
+
+
+@pytest.mark.django_db
+def test_pages_are_dutch_by_default(client):
+    body = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="nl">' in body
+    assert "Naar de inhoud" in body
