@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.urls import reverse
 
 from cohorts.selectors import pending_join_for_session
@@ -19,7 +22,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's email now (it holds a one-time key or code) and queue it in the
         outbox, which sends it within seconds and clears the stored text afterwards."""
-        message = self.render_mail(template_prefix, email, {"email": email, **context})
+        site = SimpleNamespace(name="Wisselstage", domain=urlsplit(settings.SITE_URL).netloc)
+        message = self.render_mail(
+            template_prefix, email, {"email": email, "current_site": site, **context})
         html = next((body for body, mime in getattr(message, "alternatives", [])
                      if mime == "text/html"), "")
         outbox_plan(
