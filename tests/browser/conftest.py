@@ -37,8 +37,10 @@ def new_page(browser, live_server, request):
     a console error such as a CSP violation."""
     contexts = []
 
-    def open_page(locale: str = "nl-NL"):
-        context = browser.new_context(locale=locale, base_url=live_server.url)
+    def open_page(locale: str = "nl-NL", *, bypass_csp: bool = False):
+        # bypass_csp only so axe-core can be injected; every other test runs under the CSP.
+        context = browser.new_context(locale=locale, base_url=live_server.url,
+                                      bypass_csp=bypass_csp)
         page = context.new_page()
         page.console_errors = []
         page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(
@@ -70,3 +72,19 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen", exact=True).click()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[str]:
+    """Serious and critical WCAG 2.1 A/AA violations on the current page, as readable lines."""
+    if not AXE.exists():
+        pytest.skip("needs axe-core (npm ci)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
