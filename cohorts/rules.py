@@ -33,3 +33,10 @@ def can_confirm_organisations(user) -> bool:
     return can_create_cohorts(user) or (
         user.is_authenticated and user.coordinated_cohorts.exists()
     )
+
+
+def needs_two_factor(user) -> bool:
+    """Admins and coordinators see personal data of many people: two-factor is required."""
+    return user.is_authenticated and (
+        user.is_staff or can_create_cohorts(user) or user.coordinated_cohorts.exists()
+    )
