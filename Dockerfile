@@ -7,7 +7,8 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 # collectstatic needs settings to load; these values exist only during the build.
 RUN DEBUG=false SECRET_KEY=build-only-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-    ALLOWED_HOSTS=build python manage.py collectstatic --no-input -v 0
+    ALLOWED_HOSTS=build SITE_URL=https://build REDIS_URL=redis://build \
+    python manage.py collectstatic --no-input -v 0
 RUN useradd --create-home wisselstage && mkdir -p /app/media && chown wisselstage /app/media
 USER wisselstage
 EXPOSE 8000

@@ -59,13 +59,13 @@ class CohortForm(CrispyMixin, forms.ModelForm):
             "week_a_start": _("De maandag van stageweek A. In week A ontvangt de ene partner, "
                               "in week B de andere."),
             "week_b_start": _("De maandag van stageweek B."),
-            "max_size": _("Tussen 2 en 500."),
+            "max_size": _("Tussen 2 en 1000."),
         }
 
     def clean_max_size(self):
         size = self.cleaned_data["max_size"]
-        if not 2 <= size <= 500:
-            raise forms.ValidationError(_("Kies een aantal tussen 2 en 500."))
+        if not 2 <= size <= 1000:
+            raise forms.ValidationError(_("Kies een aantal tussen 2 en 1000."))
         return size
 
     def clean(self):
@@ -143,9 +143,16 @@ class ProfileForm(CrispyMixin, forms.ModelForm):
                           "inkoopafdeling."),
         }
 
+    field_order = ["name", "organisation", "new_organisation", "new_organisation_kind",
+                   "job_title", "region", "domains", "bio", "learning_goals", "can_show"]
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
         self.fields["organisation"].queryset = Organisation.objects.selectable_by(user)
+        self.fields["organisation"].empty_label = "—"
+        self.fields["organisation"].help_text = _(
+            "Verplicht: kies uw organisatie, of vul hieronder een nieuwe in.")
         self.fields["organisation"].required = False
         self.fields["job_title"].required = True
         self.fields["region"].choices = [("", "—")] + list(Region.choices)
@@ -164,9 +171,9 @@ class ProfileForm(CrispyMixin, forms.ModelForm):
                 data["new_organisation"] = ""
         elif not data.get("organisation"):
             self.add_error("organisation",
-                           _("Kies uw organisatie, of vul hieronder de naam van een nieuwe in."))
+                           _("Kies uw organisatie, of vul direct hieronder de naam van een "
+                             "nieuwe in."))
+        if not data.get("new_organisation"):
+            data.pop("new_organisation_kind", None)
         return data
 
-
-class StageForm(forms.Form):
-    to_stage = forms.CharField(max_length=20)

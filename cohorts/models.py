@@ -115,7 +115,7 @@ class Cohort(models.Model):
     week_b_start = models.DateField(_("stageweek B begint op"))
     registration_deadline = models.DateField(_("aanmelden kan tot en met"))
     preference_deadline = models.DateField(_("voorkeuren opgeven kan tot en met"))
-    allowed_pairings = models.JSONField(_("toegestane koppelingen"), default=list)
+    allowed_pairings = models.JSONField(_("toegestane koppelingen"), default=list, blank=True)
     allow_triads = models.BooleanField(
         _("trio's toestaan"), default=True,
         help_text=_("Bij een oneven aantal kan één drietal ontstaan: A ontvangt B, B ontvangt C, "
@@ -155,6 +155,17 @@ class Cohort(models.Model):
                 condition=Q(week_b_start__gt=models.F("week_a_start")),
                 name="cohort_week_b_after_week_a",
             ),
+            models.CheckConstraint(
+                condition=Q(preference_deadline__gte=models.F("registration_deadline"),
+                            preference_deadline__lt=models.F("week_a_start")),
+                name="cohort_deadlines_in_order",
+            ),
+            models.CheckConstraint(condition=Q(max_size__gte=2, max_size__lte=10000),
+                                   name="cohort_max_size_range"),
+            models.CheckConstraint(condition=Q(stage__in=CohortStage.values),
+                                   name="cohort_stage_valid"),
+            models.UniqueConstraint(fields=["join_token"], condition=~Q(join_token=""),
+                                    name="cohort_join_token_unique"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,8 @@
 """Signal receivers: joining the cohort a new account was invited to."""
 
 from allauth.account.signals import user_signed_up
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 
 from .selectors import forget_join, pending_join_for_session
@@ -14,5 +16,8 @@ def join_cohort_on_signup(sender, request, user, **kwargs):
     pending = pending_join_for_session(request.session)
     if pending is None:
         return
-    participant_join(cohort=pending.cohort, user=user, invitation=pending.invitation)
+    try:
+        participant_join(cohort=pending.cohort, user=user, invitation=pending.invitation)
+    except ValidationError as error:  # the cohort filled up in the meantime
+        messages.warning(request, " ".join(error.messages))
     forget_join(request.session)

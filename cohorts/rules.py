@@ -29,10 +29,9 @@ def can_manage_cohort(user, cohort) -> bool:
 
 
 def can_confirm_organisations(user) -> bool:
-    """Admins and coordinators confirm organisations that participants propose."""
-    return can_create_cohorts(user) or (
-        user.is_authenticated and user.coordinated_cohorts.exists()
-    )
+    """Admins and members of the coordinator group confirm organisations that participants
+    propose; the list is shared by all cohorts, so a one-off cohort coordinator may not."""
+    return can_create_cohorts(user)
 
 
 def needs_two_factor(user) -> bool:

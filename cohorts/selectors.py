@@ -61,7 +61,7 @@ class CohortFigures:
 
 
 def cohort_figures(cohort: Cohort) -> CohortFigures:
-    invitations = cohort.invitations.aggregate(
+    invitations = cohort.invitations.exclude(status=InvitationStatus.WITHDRAWN).aggregate(
         invited=Count("pk"),
         open=Count("pk", filter=Q(status=InvitationStatus.PENDING,
                                   expires_at__gt=timezone.now())),
@@ -160,6 +160,7 @@ def pending_join_for_session(session) -> PendingJoin | None:
             return None
         return PendingJoin(cohort=invitation.cohort, invitation=invitation)
     cohort = Cohort.objects.filter(join_token=token).first()
-    if cohort is None or not cohort.registration_open:
+    if cohort is None or not cohort.registration_open \
+            or cohort.participants.active().count() >= cohort.max_size:
         return None
     return PendingJoin(cohort=cohort)

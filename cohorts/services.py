@@ -237,11 +237,12 @@ def invitations_create(*, cohort: Cohort, rows, created_by) -> InvitationBatch:
             if open_places <= 0:
                 batch.over_capacity.append(email)
                 continue
-            if invitation:  # withdrawn before: invite again
+            if invitation:  # withdrawn before: invite again, with a fresh link
                 invitation.status = InvitationStatus.PENDING
                 invitation.send_count += 1
                 invitation.expires_at = expires_at
-                invitation.save(update_fields=["status", "send_count", "expires_at"])
+                invitation.token = new_token()
+                invitation.save(update_fields=["status", "send_count", "expires_at", "token"])
             else:
                 invitation = Invitation.objects.create(
                     cohort=cohort, email=email, name=getattr(row, "name", ""),
@@ -257,13 +258,15 @@ def invitations_create(*, cohort: Cohort, rows, created_by) -> InvitationBatch:
 
 
 def invitation_resend(*, invitation: Invitation) -> Invitation:
-    """Send the invitation again and give it a fresh validity period."""
+    """Send the invitation again with a fresh link and validity period; the old link and any
+    unsent copy of the old email stop working."""
     if invitation.status != InvitationStatus.PENDING:
         raise ValidationError(_("Alleen een openstaande uitnodiging kan opnieuw worden verstuurd."))
     with transaction.atomic():
         invitation.send_count += 1
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
-        invitation.save(update_fields=["send_count", "expires_at"])
+        invitation.token = new_token()
+        invitation.save(update_fields=["send_count", "expires_at", "token"])
         _plan_invitation_email(invitation)
     return invitation
 
@@ -341,11 +344,16 @@ def invitation_accept(*, invitation: Invitation, user) -> Participant:
     return participant_join(cohort=invitation.cohort, user=user, invitation=invitation)
 
 
-def participant_profile_update(*, participant: Participant, name: str, **fields) -> Participant:
+def participant_profile_update(
+    *, participant: Participant, name: str, new_organisation: str = "",
+    new_organisation_kind: str = "", **fields,
+) -> Participant:
     """Save the participant's profile for this cohort and their display name.
 
-    Side effects: marks the profile complete the first time it is saved with the required
-    fields, which moves the participant's status on.
+    Side effects: with `new_organisation`, proposes that organisation (or finds the existing
+    one with that name) and links it; marks the profile complete the first time it is saved
+    with the required fields, which moves the participant's status on. All in one
+    transaction: a failed save leaves no orphan organisation.
     """
     allowed = {"organisation", "job_title", "region", "domains", "bio", "learning_goals",
                "can_show"}
@@ -353,6 +361,11 @@ def participant_profile_update(*, participant: Participant, name: str, **fields)
     if unknown:
         raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
     with transaction.atomic():
+        if new_organisation:
+            fields["organisation"], _created = organisation_propose(
+                name=new_organisation, kind=new_organisation_kind,
+                proposed_by=participant.user, region=fields.get("region", ""),
+            )
         for key, value in fields.items():
             setattr(participant, key, value)
         if participant.organisation_id and participant.job_title and name:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -55,9 +56,13 @@ def cohort_create(request):
         raise Http404
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        cohort = services.cohort_create(created_by=request.user, **form.cleaned_data)
-        messages.success(request, _("Het cohort is aangemaakt."))
-        return redirect("cohorts:detail", pk=cohort.pk)
+        try:
+            cohort = services.cohort_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Het cohort is aangemaakt."))
+            return redirect("cohorts:detail", pk=cohort.pk)
     return render(request, "cohorts/cohort_form.html", {"form": form, "cohort": None})
 
 
@@ -66,9 +71,13 @@ def cohort_edit(request, pk: int):
     cohort = _managed_cohort(request, pk)
     form = CohortForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
-        services.cohort_update(cohort=cohort, **form.cleaned_data)
-        messages.success(request, _("De wijzigingen zijn opgeslagen."))
-        return redirect("cohorts:detail", pk=cohort.pk)
+        try:
+            services.cohort_update(cohort=cohort, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("De wijzigingen zijn opgeslagen."))
+            return redirect("cohorts:detail", pk=cohort.pk)
     return render(request, "cohorts/cohort_form.html", {"form": form, "cohort": cohort})
 
 
@@ -141,9 +150,15 @@ def cohort_copy(request, pk: int):
 def cohort_join_link(request, pk: int):
     cohort = _managed_cohort(request, pk)
     enabled = request.POST.get("action") != "disable"
+    had_link = bool(cohort.join_token)
     services.cohort_rotate_join_link(cohort=cohort, enabled=enabled)
-    messages.success(request, _("Er is een nieuwe aanmeldlink gemaakt; de oude werkt niet meer.")
-                     if enabled else _("De aanmeldlink is uitgezet."))
+    if not enabled:
+        messages.success(request, _("De aanmeldlink is uitgezet."))
+    elif had_link:
+        messages.success(request, _("Er is een nieuwe aanmeldlink gemaakt; de oude werkt niet "
+                                    "meer."))
+    else:
+        messages.success(request, _("De aanmeldlink is gemaakt."))
     return redirect("cohorts:detail", pk=cohort.pk)
 
 
@@ -240,7 +255,7 @@ def invitation_landing(request, token: str):
     selectors.remember_join(request.session, kind="invitation", token=token)
     return render(request, "cohorts/join.html", {
         "cohort": invitation.cohort, "invitation": invitation,
-        "signup_url": reverse("account_signup") + "?email=" + invitation.email,
+        "signup_url": reverse("account_signup") + "?" + urlencode({"email": invitation.email}),
     })
 
 
@@ -259,6 +274,7 @@ def join_link(request, token: str):
             return render(request, "cohorts/join_problem.html",
                           {"problem": " ".join(error.messages)}, status=409)
         selectors.forget_join(request.session)
+        messages.success(request, _("Welkom bij %(cohort)s!") % {"cohort": cohort})
         return redirect("cohorts:profile", pk=cohort.pk)
     selectors.remember_join(request.session, kind="link", token=token)
     return render(request, "cohorts/join.html", {
@@ -274,15 +290,7 @@ def profile(request, pk: int):
     )
     form = ProfileForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        new_name = data.pop("new_organisation", "")
-        new_kind = data.pop("new_organisation_kind", "")
-        if new_name:
-            data["organisation"], _created = services.organisation_propose(
-                name=new_name, kind=new_kind, proposed_by=request.user,
-                region=data.get("region", ""),
-            )
-        services.participant_profile_update(participant=participant, **data)
+        services.participant_profile_update(participant=participant, **form.cleaned_data)
         messages.success(request, _("Uw profiel is opgeslagen."))
         return redirect("cohorts:detail", pk=participant.cohort_id)
     return render(request, "cohorts/profile_form.html", {

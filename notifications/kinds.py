@@ -34,6 +34,9 @@ class MessageKind:
     get_context: Callable[[OutboxMessage], dict[str, Any] | None]
     # True for kinds whose subject/text/html were rendered up front into `payload`.
     uses_payload: bool = False
+    # Optional files to attach, built at send time: (filename, content, mimetype) tuples,
+    # e.g. an .ics invitation. Called only after get_context returned a context.
+    attachments: Callable[[OutboxMessage], list[tuple[str, bytes | str, str]]] | None = None
 
 
 _registry: dict[str, MessageKind] = {}

@@ -31,6 +31,7 @@ from .models import OutboxMessage, message_id_for
 
 logger = logging.getLogger(__name__)
 
+PRERENDERED_MAX_AGE = timedelta(hours=1)
 LEASE = timedelta(minutes=10)
 # Wait before attempt n+1 after n failed attempts; after MAX_ATTEMPTS the message has failed.
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 120, 240, 480)]
@@ -190,6 +191,7 @@ def outbox_cancel(
         last_error=(reason or "Geannuleerd.")[:300],
         claim_token=None,
         lease_until=None,
+        payload={},
     )
 
 
@@ -371,8 +373,10 @@ def _claimed(message_id: int, claim_token: str):
 
 
 def _finish(message_id: int, claim_token: str, *, status: str, reason: str) -> bool:
+    # A message that will not go out no longer needs its pre-rendered text (login codes).
     return bool(_claimed(message_id, claim_token).update(
         status=status, last_error=reason[:300], claim_token=None, lease_until=None,
+        payload={},
     ))
 
 
@@ -382,7 +386,7 @@ def _retry_or_fail(message: OutboxMessage, claim_token: str, error: _SendError) 
     if error.permanent or attempts >= MAX_ATTEMPTS:
         _claimed(message.pk, claim_token).update(
             status=OutboxStatus.FAILED, attempts=attempts, last_error=error.reason[:300],
-            claim_token=None, lease_until=None,
+            claim_token=None, lease_until=None, payload={},
         )
         return SEND_FAILED
     _claimed(message.pk, claim_token).update(
@@ -426,6 +430,11 @@ def outbox_send(*, message_id: int, claim_token: str | uuid.UUID) -> str:
         _finish(message.pk, claim_token, status=OutboxStatus.CANCELLED,
                 reason="Niet verstuurd: het onderwerp is ingetrokken of gewijzigd.")
         return SEND_CANCELLED
+    if kind.uses_payload and timezone.now() - message.created_at > PRERENDERED_MAX_AGE:
+        # Login codes and reset links expire; sending them hours late only confuses.
+        _finish(message.pk, claim_token, status=OutboxStatus.CANCELLED,
+                reason="Niet verstuurd: het bericht was verlopen.")
+        return SEND_CANCELLED
 
     address = message.address
     if not address:
@@ -434,6 +443,9 @@ def outbox_send(*, message_id: int, claim_token: str | uuid.UUID) -> str:
         return SEND_FAILED
     try:
         email = build_email(message, render_message(message, kind, context), to=address)
+        for filename, content, mimetype in (kind.attachments(message) if kind.attachments
+                                            else []):
+            email.attach(filename, content, mimetype)
     except Exception:
         logger.exception("Rendering outbox message %s (%s) failed.", message.pk, message.kind)
         _finish(message.pk, claim_token, status=OutboxStatus.FAILED,

@@ -14,40 +14,41 @@ from django.urls import reverse
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _django_check(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "WISSELSTAGE_TESTING"}}
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=REPO,
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "k" * 30 + "Z9!x" * 8,
+              "ALLOWED_HOSTS": "wisselstage.example.nl",
+              "SITE_URL": "https://wisselstage.example.nl", "REDIS_URL": "redis://redis:6379/0"}
+SET_BY_TESTS = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "WISSELSTAGE_TESTING", "SITE_URL",
+                "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def _django_check(*args, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in SET_BY_TESTS}
+    return subprocess.run([sys.executable, "manage.py", "check", *args], cwd=REPO,
                           env={**clean, **env}, capture_output=True, text=True, timeout=60)
 
 
-def test_settings_production_without_secret_key_refuses_to_start():
-    result = _django_check(DEBUG="false", ALLOWED_HOSTS="wisselstage.example.nl")
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "REDIS_URL"])
+def test_settings_production_without_required_value_refuses_to_start(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = _django_check(**env)
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
-
-
-def test_settings_production_without_allowed_hosts_refuses_to_start():
-    result = _django_check(DEBUG="false", SECRET_KEY="x" * 60)
-    assert result.returncode != 0
-    assert "ALLOWED_HOSTS must be set" in result.stderr
+    assert f"{missing} must be set" in result.stderr
 
 
 def test_settings_production_with_placeholder_key_refuses_to_start():
-    result = _django_check(DEBUG="false", SECRET_KEY="django-insecure-" + "x" * 40,
-                           ALLOWED_HOSTS="wisselstage.example.nl")
+    result = _django_check(**{**PRODUCTION, "SECRET_KEY": "django-insecure-" + "x" * 40})
     assert result.returncode != 0
     assert "placeholder" in result.stderr
 
 
+def test_settings_production_plain_http_site_url_refused():
+    result = _django_check(**{**PRODUCTION, "SITE_URL": "http://wisselstage.example.nl"})
+    assert result.returncode != 0
+    assert "https://" in result.stderr
+
+
 def test_settings_production_deploy_check_clean():
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "WISSELSTAGE_TESTING"}}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-        env={**clean, "DEBUG": "false", "SECRET_KEY": "k" * 30 + "Z9!x" * 8,
-             "ALLOWED_HOSTS": "wisselstage.example.nl"},
-    )
+    result = _django_check("--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

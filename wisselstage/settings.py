@@ -48,8 +48,13 @@ def _development_secret_key() -> str:
 
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+SITE_URL = env("SITE_URL", "" if not DEBUG else "http://127.0.0.1:8000").rstrip("/")
+REDIS_URL = env("REDIS_URL")
 if not DEBUG:
-    required = (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS))
+    # Production needs real secrets, the public address for links in emails, and Redis for
+    # the workers that send them (without it nothing would ever retry a failed email).
+    required = (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS),
+                ("SITE_URL", SITE_URL), ("REDIS_URL", REDIS_URL))
     missing = [name for name, value in required if not value]
     if missing:
         raise ImproperlyConfigured(
@@ -58,12 +63,13 @@ if not DEBUG:
         )
     if len(SECRET_KEY) < 40 or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured("SECRET_KEY is too short or a placeholder; use 50 random chars.")
+    if not SITE_URL.startswith("https://"):
+        raise ImproperlyConfigured("SITE_URL must be the public https:// address of the site.")
 else:
     SECRET_KEY = SECRET_KEY or _development_secret_key()
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]", "testserver"]
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -84,6 +90,7 @@ INSTALLED_APPS = [
     "cohorts",
     "notifications",
     "matching",
+    "agendas",
     "meetings",
     "reflections",
     "reports",
@@ -180,7 +187,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "request_login_code": "60/m/ip,3/5m/key",
 }
-ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+# Production runs behind one TLS-terminating proxy (see README); without the right count
+# every user would share the proxy's address and its rate limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Wisselstage"
 
@@ -239,7 +248,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery on Redis. Without REDIS_URL tasks run in-process (eager), and `make run` runs the
 # outbox loop beside the web server, so mail still goes out.
-REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -115,3 +115,49 @@ def test_outbox_loop_once_sends_due_messages(alice, mailoutbox, capsys):
     assert len(mailoutbox) == 2
     assert OutboxMessage.objects.filter(status=OutboxStatus.SENT).count() == 2
     assert "2 verstuurd" in capsys.readouterr().out
+
+
+def _login_code(key: str):
+    return outbox_plan(
+        kind="prerendered", dedupe_key=key, to_email="nieuw@example.nl",
+        payload={"subject": "Uw inlogcode", "text": "Uw code is 123456."},
+    )
+
+
+def test_prerendered_payload_cleared_when_cancelled():
+    from notifications.services import outbox_cancel
+
+    message = _login_code("account:code:cancel")
+    OutboxMessage.objects.filter(pk=message.pk).update(subject_type="x", subject_id=1)
+    outbox_cancel(subject_type="x", subject_id=1)
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.CANCELLED and message.payload == {}
+
+
+def test_prerendered_payload_cleared_when_failed_permanently(settings, monkeypatch):
+    import smtplib
+
+    from tests.notifications.failing_mail import FailingBackend
+
+    settings.EMAIL_BACKEND = "tests.notifications.failing_mail.FailingBackend"
+    monkeypatch.setattr(FailingBackend, "error",
+                        smtplib.SMTPRecipientsRefused({"nieuw@example.nl": (550, b"no")}))
+    message = _login_code("account:code:fail")
+    outbox_dispatch_due()
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED and message.payload == {}
+
+
+def test_prerendered_older_than_an_hour_not_sent(mailoutbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    message = _login_code("account:code:old")
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(hours=2))
+    outbox_dispatch_due()
+    message.refresh_from_db()
+    assert not mailoutbox
+    assert message.status == OutboxStatus.CANCELLED and message.payload == {}
+    assert "verlopen" in message.last_error
