@@ -1,0 +1,438 @@
+"""Index-level matching algorithms for ``matching.engine`` (pure Python + scipy/rustworkx).
+
+Nodes are ints ``0..n-1``; edges are ``(u, v, w)`` with ``u < v`` and integer ``w >= 0``.
+Every function here is deterministic for a given (sorted) edge list.
+
+* ``max_weight_max_card``: maximum cardinality first, then maximum total weight: scipy's LAPJV
+  on the bipartite double cover (exact whenever the LP optimum is integral, always for bipartite
+  graphs), rustworkx blossom for the components where it is not.
+* ``max_min_max_card``: maximum cardinality, then the highest minimum edge weight (binary search
+  over the distinct weights with a cardinality check), then maximum total weight.
+* ``stable_roommates``: Irving's algorithm for stable roommates with incomplete lists,
+  iterative.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Sequence
+
+
+# ------------------------------------------------------------------------------------------
+# graph helpers
+# ------------------------------------------------------------------------------------------
+def components(n: int, edges: Iterable[tuple[int, int]]) -> list[int]:
+    """Component id (smallest member) per node; isolated nodes are their own component."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for u, v in edges:
+        ru, rv = find(u), find(v)
+        if ru != rv:
+            parent[max(ru, rv)] = min(ru, rv)
+    return [find(x) for x in range(n)]
+
+
+# ------------------------------------------------------------------------------------------
+# maximum cardinality, then maximum weight
+# ------------------------------------------------------------------------------------------
+def max_weight_max_card(
+    eu: Sequence[int], ev: Sequence[int], ew: Sequence[int]
+) -> tuple[list[tuple[int, int]], str]:
+    """Maximum-cardinality matching of maximum total weight; returns (sorted pairs, algorithm).
+
+    Edges ``(eu[k], ev[k])`` with ``eu[k] < ev[k]`` and integer weight ``ew[k] >= 0``.
+
+    Step 1 (exact certificate, scipy LAPJV): solve the assignment problem on the bipartite
+    double cover (node x -> left copy and right copy; edge u-v -> (u_L, v_R) and (v_L, u_R);
+    diagonal (x_L, x_R) = "x unmatched"), with weight BIG + w per edge so cardinality comes
+    first. The optimal permutation is an optimal solution of the fractional matching LP; its
+    cycles of length 2 are matched pairs, even cycles split into two alternating matchings of
+    equal weight (LP optimality), and only odd cycles (>= 3) are fractional. For a bipartite
+    graph odd cycles cannot occur, so this is the plain LAPJV route.
+    Step 2 (odd components): a connected component with an odd number of people has no
+    perfect matching, and its LP optimum is usually fractional only because of that parity.
+    Add one dummy partner adjacent to all its members with weight 0: every matching of the
+    component leaves someone free, so the dummy always adds exactly one pair and the optimum
+    is unchanged; with the parity fixed the LP is usually integral (then exact again).
+    Step 3 (exact fallback, rustworkx blossom): every component whose LP stays fractional is
+    solved with ``rustworkx.max_weight_matching(max_cardinality=True)``. The LP is separable
+    over components, so the other components stay optimal.
+    """
+    if len(eu) == 0:
+        return [], "none"
+    import numpy as np
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    eu = np.asarray(eu, dtype=np.int64)
+    ev = np.asarray(ev, dtype=np.int64)
+    wi = np.asarray(ew, dtype=np.int64)
+    nodes = np.unique(np.concatenate([eu, ev]))
+    m = len(nodes)
+    maxw = int(wi.max())
+    if (maxw * (m // 2 + 2) + 2) * (m + 1) >= 2**52:  # float64 LAPJV would not be exact
+        edges = list(zip(eu.tolist(), ev.tolist(), wi.tolist(), strict=True))
+        return sorted(_general_weighted(edges)), "rustworkx-blossom(grote scores)"
+    cu = np.searchsorted(nodes, eu)
+    cv = np.searchsorted(nodes, ev)
+    pairs, odd = _lp_matching(cu, cv, wi, m)
+    algorithm = "scipy-lapjv"
+    if odd:
+        adj = coo_array((np.ones(len(cu)), (cu, cv)), shape=(m, m)).tocsr()
+        _, labels = connected_components(adj, directed=False)
+        bad = sorted(set(labels[odd].tolist()))
+        lab = labels.tolist()
+        badset = set(bad)
+        pairs = [p for p in pairs if lab[p[0]] not in badset]
+        sizes = np.bincount(labels)
+        fixed = 0
+        blossom: list[tuple[int, int, int]] = []
+        for comp in bad:
+            emask = labels[cu] == comp
+            su, sv, sw = cu[emask], cv[emask], wi[emask]
+            if sizes[comp] % 2 == 1:
+                members = np.flatnonzero(labels == comp)  # sorted
+                k = len(members)  # local ids 0..k-1, dummy = k (weight-0 edges to all)
+                local = np.arange(k, dtype=np.int64)
+                du = np.concatenate([np.searchsorted(members, su), local])
+                dv = np.concatenate([np.searchsorted(members, sv), np.full(k, k)])
+                dw = np.concatenate([sw, np.zeros(k, dtype=np.int64)])
+                sub_pairs, sub_odd = _lp_matching(du, dv, dw, k + 1)
+                if not sub_odd:
+                    ml = members.tolist()
+                    pairs += [(ml[a], ml[b]) for a, b in sub_pairs if b != k]
+                    fixed += 1
+                    continue
+            blossom += list(zip(su.tolist(), sv.tolist(), sw.tolist(), strict=True))
+        if fixed:
+            algorithm += f"+dummy-partner({fixed} odd comp.)"
+        if blossom:
+            pairs += _general_weighted(blossom)
+            algorithm += f"+rustworkx-blossom({len(bad) - fixed} comp.)"
+    nl = nodes.tolist()
+    out = sorted((nl[a], nl[b]) for a, b in pairs)
+    return out, algorithm
+
+
+def _lp_matching(cu, cv, wi, m: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """LAPJV on the double cover of the graph on nodes 0..m-1 (see max_weight_max_card).
+
+    Returns (integral pairs, nodes on fractional odd cycles). Only nodes in 0..m-1 that have an
+    edge take part; others simply map to themselves."""
+    import numpy as np
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    w = wi.astype(np.float64)
+    maxw = float(w.max()) if len(w) else 0.0
+    big = maxw * (m // 2) + 1.0  # one more pair beats any weight difference
+    c = big + maxw + 1.0  # shift: every cost >= 1, so no explicit zeros
+    diag = np.arange(m, dtype=np.int64)
+    rows = np.concatenate([cu, cv, diag])
+    cols = np.concatenate([cv, cu, diag])
+    cost_e = c - (big + w)
+    costs = np.concatenate([cost_e, cost_e, np.full(m, c)])
+    mat = coo_array((costs, (rows, cols)), shape=(m, m)).tocsr()
+    r_ind, c_ind = min_weight_full_bipartite_matching(mat)
+    sigma = np.empty(m, dtype=np.int64)
+    sigma[r_ind] = c_ind
+    sig = sigma.tolist()
+    seen = [False] * m
+    pairs: list[tuple[int, int]] = []
+    odd: list[int] = []
+    for s in range(m):
+        if seen[s]:
+            continue
+        seen[s] = True
+        x = sig[s]
+        if x == s:
+            continue
+        if sig[x] == s:
+            seen[x] = True
+            pairs.append((s, x) if s < x else (x, s))
+            continue
+        cyc = [s]
+        while x != s:
+            seen[x] = True
+            cyc.append(x)
+            x = sig[x]
+        if len(cyc) % 2:
+            odd.extend(cyc)
+            continue
+        # s is the smallest member (scan order); take (c0,c1), (c2,c3), ...
+        for i in range(0, len(cyc), 2):
+            a, b = cyc[i], cyc[i + 1]
+            pairs.append((a, b) if a < b else (b, a))
+    return pairs, odd
+
+
+def _general_weighted(edges: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    import rustworkx as rx
+
+    if not edges:
+        return []
+    idx: dict[int, int] = {}
+    rev: list[int] = []
+    for u, v, _ in edges:
+        for x in (u, v):
+            if x not in idx:
+                idx[x] = len(rev)
+                rev.append(x)
+    g = rx.PyGraph(multigraph=False)
+    g.add_nodes_from(rev)
+    g.add_edges_from([(idx[u], idx[v], w) for u, v, w in edges])
+    mate = rx.max_weight_matching(g, max_cardinality=True, weight_fn=lambda w: w)
+    out = []
+    for x, y in sorted(mate):
+        a, b = rev[x], rev[y]
+        out.append((a, b) if a < b else (b, a))
+    return out
+
+
+def max_min_max_card(
+    eu: Sequence[int], ev: Sequence[int], ew: Sequence[int], cap: float = math.inf
+) -> tuple[list[tuple[int, int]], str, int]:
+    """Maximum cardinality, then the highest minimum weight, then the highest total.
+
+    Returns (pairs, algorithm, threshold). The max-total solution gives the cardinality k and a
+    feasible threshold (its own minimum); a binary search over the distinct weights above it
+    finds the highest t such that the edges with weight >= t still allow k pairs (each check
+    is an exact ``max_weight_max_card`` on the filtered edges). ``cap``: the minimum is never
+    raised above it (the lowest pinned pair already fixes the overall minimum; raising the
+    threshold further would only cost total score)."""
+    base, algo = max_weight_max_card(eu, ev, ew)
+    if not base:
+        return base, algo, 0
+    k = len(base)
+    wmap = {(u, v): w for u, v, w in zip(eu, ev, ew, strict=True)}
+    lo_w = min(wmap[p] for p in base)
+    ws = sorted({w for w in ew if lo_w <= w <= cap} | {lo_w})
+    lo, hi = 0, len(ws) - 1
+    best = (base, algo)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        t = ws[mid]
+        keep = [i for i, w in enumerate(ew) if w >= t]
+        cand = max_weight_max_card(
+            [eu[i] for i in keep], [ev[i] for i in keep], [ew[i] for i in keep]
+        )
+        if len(cand[0]) == k:
+            lo = mid
+            best = cand
+        else:
+            hi = mid - 1
+    if ws[lo] != lo_w and min(wmap[p] for p in best[0]) < ws[lo]:  # pragma: no cover
+        raise AssertionError("threshold search inconsistent")
+    return best[0], best[1] + f"+threshold-search({len(ws)} levels)", ws[lo]
+
+
+# ------------------------------------------------------------------------------------------
+# Irving's stable roommates with incomplete lists (iterative)
+# ------------------------------------------------------------------------------------------
+def stable_roommates(prefs: list[list[int]]) -> dict[int, int] | None:
+    """``prefs[p]`` = p's acceptable partners, best first (strict, symmetric acceptability).
+
+    Returns ``{p: partner}`` for everyone matched in a stable matching (people not in the
+    dict are unmatched in every stable matching) or ``None`` when no stable matching exists.
+    """
+    n = len(prefs)
+    rank = [{q: i for i, q in enumerate(pl)} for pl in prefs]
+    alive = [[True] * len(pl) for pl in prefs]
+    lo = [0] * n  # first possibly-alive index
+    hi = [len(pl) - 1 for pl in prefs]  # last possibly-alive index
+    size = [len(pl) for pl in prefs]
+
+    def delete(p: int, q: int) -> None:
+        i = rank[p][q]
+        if alive[p][i]:
+            alive[p][i] = False
+            size[p] -= 1
+            j = rank[q][p]
+            alive[q][j] = False
+            size[q] -= 1
+
+    def first(p: int) -> int | None:
+        a = alive[p]
+        i = lo[p]
+        while i <= hi[p] and not a[i]:
+            i += 1
+        lo[p] = i
+        return prefs[p][i] if i <= hi[p] else None
+
+    def last(p: int) -> int | None:
+        a = alive[p]
+        i = hi[p]
+        while i >= lo[p] and not a[i]:
+            i -= 1
+        hi[p] = i
+        return prefs[p][i] if i >= lo[p] else None
+
+    def second(p: int) -> int | None:
+        first(p)
+        a = alive[p]
+        i = lo[p] + 1
+        while i <= hi[p] and not a[i]:
+            i += 1
+        return prefs[p][i] if i <= hi[p] else None
+
+    def truncate_after(q: int, p: int) -> list[int]:
+        """q deletes everyone after p in q's list; returns the deleted people."""
+        out = []
+        a = alive[q]
+        for i in range(rank[q][p] + 1, hi[q] + 1):
+            if a[i]:
+                r = prefs[q][i]
+                delete(q, r)
+                out.append(r)
+        hi[q] = rank[q][p]
+        return out
+
+    # phase 1: proposals
+    holder: list[int | None] = [None] * n
+    free = deque(range(n))
+    while free:
+        p = free.popleft()
+        q = first(p)
+        if q is None:
+            continue
+        old = holder[q]
+        holder[q] = p
+        truncate_after(q, p)  # removes ``old`` too: p is better than the previous holder
+        if old is not None and old != p:
+            free.append(old)
+    # after phase 1: first(p) = q  <=>  last(q) = p
+    active = [size[p] > 0 for p in range(n)]
+
+    def step(z: int) -> int | None:
+        if size[z] < 2:
+            return None
+        return last(second(z))
+
+    # phase 2: rotation elimination
+    path: list[int] = []
+    pos: dict[int, int] = {}
+    start = 0
+    while True:
+        if not path:
+            while start < n and size[start] < 2:
+                start += 1
+            if start >= n:
+                break
+            path = [start]
+            pos = {start: 0}
+        x = path[-1]
+        if size[x] < 2:
+            path.clear()
+            pos.clear()
+            continue
+        nxt = step(x)
+        if nxt in pos:
+            k = pos[nxt]
+            cycle = path[k:]
+            if any(
+                step(cycle[i]) != cycle[(i + 1) % len(cycle)] for i in range(len(cycle))
+            ):  # stale prefix: restart the walk from the current node
+                path[:] = [x]
+                pos = {x: 0}
+                continue
+            ys = [second(xi) for xi in cycle]
+            # eliminate: y_{i+1} = second(x_i) accepts x_i, rejecting everyone after x_i
+            for xi, yi in zip(cycle, ys, strict=True):
+                truncate_after(yi, xi)
+            for xi in cycle:
+                if size[xi] == 0:
+                    return None
+            for xi in cycle:
+                del pos[xi]
+            del path[k:]
+            for xi in path:
+                if size[xi] == 0:
+                    return None
+            continue
+        pos[nxt] = len(path)
+        path.append(nxt)
+    for p in range(n):
+        if size[p] == 0 and active[p]:
+            return None
+    result: dict[int, int] = {}
+    for p in range(n):
+        if size[p] == 1:
+            q = first(p)
+            result[p] = q
+    for p, q in result.items():
+        if result.get(q) != p:  # pragma: no cover - defensive
+            return None
+    return result
+
+
+__all__ = [
+    "components",
+    "max_weight_max_card",
+    "max_min_max_card",
+    "stable_roommates",
+    "add_triads",
+]
+
+
+# ------------------------------------------------------------------------------------------
+# triads (post-processing for leftovers)
+# ------------------------------------------------------------------------------------------
+def add_triads(
+    pairs: list[tuple[int, int]],
+    leftovers: list[int],
+    adj: list[dict[int, int]],
+    frozen: set[int],
+) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
+    """Greedily place leftovers in triads A hosts B, B hosts C, C hosts A.
+
+    ``adj[x][y]`` = integer weight of the acceptable pair x–y. A triad is worth half the sum
+    of its three pair weights. Options: three mutually acceptable leftovers (places three), or
+    a leftover joining an existing (non-frozen) pair whose members are both acceptable with it
+    (places one; gain = triad worth - old pair worth). Best first by (people placed, gain),
+    ties by the smallest sorted member ids. Returns (remaining pairs, triads with sorted ids).
+    """
+    pair_of: dict[int, tuple[int, int]] = {}
+    for u, v in pairs:
+        pair_of[u] = pair_of[v] = (u, v)
+    left = set(leftovers)
+    triads: list[tuple[int, int, int]] = []
+    while left:
+        best: tuple | None = None
+        for x in sorted(left):
+            nb = adj[x]
+            options = []
+            for y in nb:
+                if y in left and y > x:
+                    for z in nb:
+                        if z > y and z in left and z in adj[y]:
+                            options.append((3, nb[y] + nb[z] + adj[y][z], (x, y, z)))
+            for u, v in {pair_of[y] for y in nb if y in pair_of}:
+                if u in nb and v in nb and u not in frozen and v not in frozen:
+                    options.append((1, nb[u] + nb[v] - adj[u][v], tuple(sorted((x, u, v)))))
+            for opt in options:
+                if best is None or (opt[0], opt[1], _neg(opt[2])) > (
+                    best[0], best[1], _neg(best[2])
+                ):
+                    best = opt
+        if best is None:
+            break
+        members = best[2]
+        if best[0] == 1:
+            pu = next(pair_of[m] for m in members if m in pair_of)
+            del pair_of[pu[0]], pair_of[pu[1]]
+        for m in members:
+            left.discard(m)
+        triads.append(members)
+    remaining = sorted(set(pair_of.values()))
+    return remaining, triads
+
+
+def _neg(t: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(-x for x in t)
