@@ -80,3 +80,16 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     email = factory.Sequence(lambda n: f"genodigde{n}@voorbeeld.example")
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+def make_exchange(cohort, participants, *, published=True):
+    """An exchange made directly as rows: position 0 hosts 1 in week A, 1 hosts 0 in week B
+    (a triad: 0 hosts 1, 1 hosts 2, 2 hosts 0)."""
+    from matching.models import Exchange, ExchangeMember
+
+    exchange = Exchange.objects.create(
+        cohort=cohort, published_at=timezone.now() if published else None)
+    for position, participant in enumerate(participants):
+        ExchangeMember.objects.create(exchange=exchange, cohort=cohort,
+                                      participant=participant, position=position)
+    return exchange

@@ -18,6 +18,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("cohorts.urls")),
     path("", include("matching.urls")),
+    path("", include("agendas.urls")),
     path("", include("meetings.urls")),
     path("", include("reflections.urls")),
     path("", include("reports.urls")),
