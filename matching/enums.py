@@ -1,0 +1,42 @@
+"""Choices of the matching domain. States are enums, never bare strings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Topic(models.TextChoices):
+    INKOOP = "inkoop", _("Inkoop")
+    TOEGANG = "toegang", _("Toegang")
+    CONTRACTMANAGEMENT = "contractmanagement", _("Contractmanagement")
+    WACHTLIJSTEN = "wachtlijsten", _("Wachtlijsten")
+    ADMINISTRATIEVE_LASTEN = "administratieve_lasten", _("Administratieve lasten")
+    BERICHTENVERKEER = "berichtenverkeer", _("Berichtenverkeer")
+    KWALITEIT = "kwaliteit", _("Kwaliteit")
+
+
+class Weekday(models.TextChoices):
+    MA = "ma", _("maandag")
+    DI = "di", _("dinsdag")
+    WO = "wo", _("woensdag")
+    DO = "do", _("donderdag")
+    VR = "vr", _("vrijdag")
+
+
+class Objective(models.TextChoices):
+    MAX_TOTAL = "max_total", _("Hoogste totaalscore")
+    MAX_MIN = "max_min", _("Niemand er erg op achteruit (hoogste laagste score)")
+    STABLE = "stable", _("Stabiel: geen twee mensen die liever met elkaar hadden gewild")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("In de wachtrij")
+    RUNNING = "running", _("Bezig")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class RepairKind(models.TextChoices):
+    SUBSTITUTE = "substitute", _("Vervanger uit de niet-gekoppelden")
+    TRIAD = "triad", _("Drietal met een bestaand paar")
+    SHRINK = "shrink", _("Drietal wordt een paar")
+    NONE = "none", _("Geen herstel mogelijk")

@@ -1,0 +1,344 @@
+"""Reads of the matching domain: engine input built from the database, run reports,
+comparisons and previews. Nothing here writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from cohorts.models import Cohort, Participant
+
+from . import engine
+from .engine_scoring import PairScore, Unacceptable
+from .models import Exchange, Forbid, MatchRun, Pin, Preference
+
+ProgressFn = Callable[[int], None]
+
+
+def pid(participant_or_pk) -> str:
+    """The engine id of a participant."""
+    return str(getattr(participant_or_pk, "pk", participant_or_pk))
+
+
+def participant_name(participant: Participant) -> str:
+    return participant.user.name or participant.user.email
+
+
+def active_participants(cohort: Cohort):
+    return (
+        cohort.participants.active().filter(organisation__isnull=False)
+        .select_related("user", "organisation", "preference")
+        .prefetch_related("preference__avoided")
+        .order_by("pk")
+    )
+
+
+def participants_without_preferences(cohort: Cohort):
+    return (
+        cohort.participants.active().filter(preference__isnull=True)
+        .select_related("user", "organisation").order_by("user__name", "user__email")
+    )
+
+
+def preference_open(cohort: Cohort) -> bool:
+    return timezone.localdate() <= cohort.preference_deadline
+
+
+def profile_for(participant: Participant) -> engine.Profile:
+    org = participant.organisation
+    pref: Preference | None = getattr(participant, "preference", None)
+    base = {
+        "id": pid(participant),
+        "name": participant_name(participant),
+        "organisation_id": str(org.pk),
+        "organisation_kind": org.kind,
+        "region": participant.region or org.region,
+        "domains": frozenset(participant.domains or org.domains or ()),
+    }
+    if pref is None:
+        return engine.Profile(**base)
+    return engine.Profile(
+        **base,
+        topics=frozenset(pref.topics),
+        wanted_kinds=tuple(pref.wanted_kinds),
+        interest_domains=frozenset(pref.interest_domains),
+        regions_can_travel=frozenset(pref.regions),
+        online_only=pref.online_only,
+        available_days_a=frozenset(pref.days_a),
+        available_days_b=frozenset(pref.days_b),
+        wished_organisations=tuple(str(pk) for pk in pref.wished_ids),
+        avoided_organisations=frozenset(str(o.pk) for o in pref.avoided.all()),
+    )
+
+
+def _pairs(queryset) -> list[tuple[str, str]]:
+    return [(pid(a), pid(b)) for a, b in queryset.values_list("a_id", "b_id")]
+
+
+def cohort_rules(cohort: Cohort, forbids: list[tuple[str, str]] | None = None
+                 ) -> engine.CohortRules:
+    """The cohort's hard rules for the engine; forbids default to the cohort's Forbid rows."""
+    if forbids is None:
+        forbids = _pairs(Forbid.objects.filter(cohort=cohort))
+    return engine.CohortRules(
+        allowed_pairings=frozenset(cohort.allowed_pairings),
+        days_per_visit=cohort.days_per_visit,
+        format=cohort.format,
+        forbids=frozenset(frozenset(pr) for pr in forbids),
+    )
+
+
+@dataclass
+class MatchInput:
+    instance: engine.Instance
+    profiles: dict[str, engine.Profile]
+    rules: engine.CohortRules
+    scores: dict[frozenset[str], PairScore] = field(default_factory=dict)
+    unacceptable: dict[frozenset[str], Unacceptable] = field(default_factory=dict)
+    org_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {k: p.name for k, p in self.profiles.items()}
+
+
+def matching_input(*, cohort: Cohort, objective: str = "max_total", triads: bool = False,
+                   progress: ProgressFn | None = None) -> MatchInput:
+    """Score every pair of active participants with the engine and build its Instance:
+    acceptable pairs with score and one-sided likes, the cohort's pins and forbids."""
+    people = list(active_participants(cohort))
+    profiles = {pid(p): profile_for(p) for p in people}
+    active = set(profiles)
+    forbids = [pr for pr in _pairs(Forbid.objects.filter(cohort=cohort)) if set(pr) <= active]
+    pins = [pr for pr in _pairs(Pin.objects.filter(cohort=cohort)) if set(pr) <= active]
+    rules = cohort_rules(cohort, forbids)
+    if progress:
+        progress(10)
+    ok, bad = engine.score_cohort(profiles.values(), rules)
+    if progress:
+        progress(50)
+    instance = engine.Instance(
+        participants=[engine.Participant(k, p.organisation_id) for k, p in profiles.items()],
+        pairs=[engine.Pair(**s.as_pair()) for s in ok],
+        pins=pins, forbids=forbids, objective=objective, triads=triads,
+    )
+    return MatchInput(
+        instance, profiles, rules,
+        {frozenset((s.a_id, s.b_id)): s for s in ok},
+        {frozenset((u.a_id, u.b_id)): u for u in bad},
+        {pid(p): p.organisation.name for p in people},
+    )
+
+
+# --- scoring groups (used by runs, swaps and repairs) ----------------------------------------
+
+def group_score(group: Iterable[str], mi: MatchInput) -> tuple[float, list[str], list[str]]:
+    """Score, reasons and broken rules of a pair or triad (triad: half the sum of its pairs,
+    as the engine does)."""
+    members = list(group)
+    pairs = [(members[i], members[j]) for i in range(len(members))
+             for j in range(i + 1, len(members))]
+    total = 0.0
+    reasons: list[str] = []
+    broken: list[str] = []
+    for a, b in pairs:
+        key = frozenset((a, b))
+        prefix = ""
+        if len(members) == 3:
+            prefix = f"{mi.profiles[a].name} – {mi.profiles[b].name}: "
+        if key in mi.scores:
+            total += mi.scores[key].score
+            reasons += [prefix + r.text for r in mi.scores[key].reasons]
+        else:
+            bad = mi.unacceptable.get(key)
+            texts = bad.reasons if bad else ("geen acceptabel paar",)
+            broken += [f"{mi.profiles[a].name} – {mi.profiles[b].name}: {t}" for t in texts]
+    if len(members) == 3:
+        total /= 2
+    return total, reasons, broken
+
+
+def _likes(mi: MatchInput, x: str, y: str) -> float:
+    s = mi.scores[frozenset((x, y))]
+    return s.a_likes if s.a_id == x else s.b_likes
+
+
+def blocking_pairs(groups: list[list[str]], mi: MatchInput) -> int:
+    """Acceptable pairs not together who both gain more from each other than now (the
+    engine's definition, recomputed for a hand-edited proposal)."""
+    value: dict[str, float] = {}
+    group_of: dict[str, int] = {}
+    for g, members in enumerate(groups):
+        for x in members:
+            others = [y for y in members if y != x]
+            if not others:
+                continue
+            value[x] = sum(_likes(mi, x, y) if frozenset((x, y)) in mi.scores else 0.0
+                           for y in others) / len(others)
+            group_of[x] = g
+    count = 0
+    forbidden = mi.rules.forbids
+    for key, s in mi.scores.items():
+        if key in forbidden or mi.profiles[s.a_id].organisation_id == \
+                mi.profiles[s.b_id].organisation_id:
+            continue
+        ga, gb = group_of.get(s.a_id, -1), group_of.get(s.b_id, -2)
+        if ga == gb:
+            continue
+        if s.a_likes > value.get(s.a_id, -1.0) and s.b_likes > value.get(s.b_id, -1.0):
+            count += 1
+    return count
+
+
+def wished_count(groups: list[list[str]], mi: MatchInput) -> int:
+    """How many people got an organisation from their wish list."""
+    count = 0
+    for members in groups:
+        for x in members:
+            wished = mi.profiles[x].wished_organisations
+            if any(mi.profiles[y].organisation_id in wished for y in members if y != x):
+                count += 1
+    return count
+
+
+# --- run reports --------------------------------------------------------------------------
+
+@dataclass
+class ExchangeRow:
+    members: list[tuple[str, str, str]]  # (id, name, organisation)
+    score: float
+    reasons: list[str]
+    pinned: bool
+    broken: list[str] = field(default_factory=list)
+
+
+def run_rows(run: MatchRun) -> dict:
+    """Display data of a run: exchanges with names and reasons, unmatched with reasons."""
+    result = run.result or {}
+    names = result.get("names", {})
+    orgs = result.get("orgs", {})
+
+    def person(x: str) -> tuple[str, str, str]:
+        return (x, names.get(x, x), orgs.get(x, ""))
+
+    exchanges = [
+        ExchangeRow([person(x) for x in e["members"]], e["score"], e.get("reasons", []),
+                    e.get("pinned", False), e.get("broken", []))
+        for e in result.get("exchanges", [])
+    ]
+    unmatched = [(person(u["id"]), u["reason"]) for u in result.get("unmatched", [])]
+    return {"exchanges": exchanges, "unmatched": unmatched,
+            "messages": result.get("messages", []), "stats": run.stats or {}}
+
+
+def run_groups(run: MatchRun) -> list[list[str]]:
+    return [list(e["members"]) for e in (run.result or {}).get("exchanges", [])]
+
+
+@dataclass
+class Comparison:
+    left: MatchRun
+    right: MatchRun
+    only_left: list[list[str]]
+    only_right: list[list[str]]
+    same: int
+
+
+def runs_compare(left: MatchRun, right: MatchRun) -> Comparison:
+    names = {**(left.result or {}).get("names", {}), **(right.result or {}).get("names", {})}
+    lg = {frozenset(g) for g in run_groups(left)}
+    rg = {frozenset(g) for g in run_groups(right)}
+
+    def label(groups):
+        return sorted(sorted(names.get(x, x) for x in g) for g in groups)
+
+    return Comparison(left, right, label(lg - rg), label(rg - lg), len(lg & rg))
+
+
+@dataclass
+class SwapPreview:
+    a: str
+    b: str
+    names: dict[str, str]
+    groups: list[list[str]]
+    changed: list[ExchangeRow]
+    broken: list[str]
+    total_before: float
+    total_after: float
+    problem: str = ""
+
+    @property
+    def delta(self) -> float:
+        return round(self.total_after - self.total_before, 6)
+
+
+def swap_preview(*, run: MatchRun, a: str, b: str, mi: MatchInput | None = None) -> SwapPreview:
+    """What swapping a and b in the run's proposal would do: new groups, their scores, the
+    rules they break. Either may be unmatched; then the other takes their place."""
+    mi = mi or matching_input(cohort=run.cohort, objective=run.objective, triads=run.triads)
+    groups = run_groups(run)
+    names = mi.names
+    where = {x: i for i, g in enumerate(groups) for x in g}
+    total_before = sum(group_score(g, mi)[0] for g in groups)
+    preview = SwapPreview(a, b, names, groups, [], [], total_before, total_before)
+    if a == b or a not in mi.profiles or b not in mi.profiles:
+        preview.problem = "Kies twee verschillende deelnemers."
+        return preview
+    ia, ib = where.get(a), where.get(b)
+    if ia is None and ib is None:
+        preview.problem = "Geen van beiden is gekoppeld; er valt niets te wisselen."
+        return preview
+    if ia == ib:
+        preview.problem = "Deze twee zitten al in dezelfde uitwisseling."
+        return preview
+    new = [list(g) for g in groups]
+    if ia is not None:
+        new[ia] = [b if x == a else x for x in new[ia]]
+    if ib is not None:
+        new[ib] = [a if x == b else x for x in new[ib]]
+    for i in {i for i in (ia, ib) if i is not None}:
+        score, reasons, broken = group_score(new[i], mi)
+        preview.changed.append(ExchangeRow([(x, names[x], "") for x in new[i]], score,
+                                           reasons, False, broken))
+        preview.broken += broken
+    preview.groups = new
+    preview.total_after = sum(group_score(g, mi)[0] for g in new)
+    return preview
+
+
+def what_if_for(*, run: MatchRun, a: str, b: str) -> tuple[engine.WhatIf, dict[str, str]]:
+    """'Waarom niet met X?': what pinning a–b would cost the others, from the engine."""
+    mi = matching_input(cohort=run.cohort, objective=run.objective, triads=run.triads)
+    return engine.what_if(mi.instance, (a, b)), mi.names
+
+
+# --- participant side ---------------------------------------------------------------------
+
+def exchange_for(participant: Participant) -> Exchange | None:
+    return (
+        Exchange.objects.filter(members__participant=participant, published_at__isnull=False)
+        .prefetch_related("members__participant__user", "members__participant__organisation")
+        .first()
+    )
+
+
+def published_exchanges(cohort: Cohort):
+    return (
+        Exchange.objects.filter(cohort=cohort)
+        .prefetch_related("members__participant__user", "members__participant__organisation")
+    )
+
+
+def unplaced_after_publish(cohort: Cohort):
+    return (
+        cohort.participants.active().exclude(exchange_memberships__cohort=cohort)
+        .select_related("user", "organisation")
+    )
+
+
+def pins_and_forbids(cohort: Cohort):
+    related = ("a__user", "b__user")
+    return (Pin.objects.filter(cohort=cohort).select_related(*related),
+            Forbid.objects.filter(cohort=cohort).select_related(*related))

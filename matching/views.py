@@ -1,0 +1,243 @@
+"""Request in, service call, response out. Cohorts come from `Cohort.objects.managed_by`
+(coordinators, admins) or the participant's own row, so everyone else gets a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from cohorts.models import Cohort, Participant
+
+from . import engine, selectors, services
+from .forms import PairForm, PreferenceForm, RunForm
+from .models import Forbid, MatchRun, Pin
+
+
+def _managed_cohort(request, pk: int) -> Cohort:
+    return get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
+
+
+def _run(request, pk: int, run_pk: int) -> MatchRun:
+    cohort = _managed_cohort(request, pk)
+    return get_object_or_404(MatchRun.objects.select_related("cohort"), cohort=cohort,
+                             pk=run_pk)
+
+
+def _own_participant(request, pk: int) -> Participant:
+    return get_object_or_404(
+        Participant.objects.active().select_related("cohort", "organisation", "user"),
+        cohort_id=pk, user=request.user)
+
+
+def _pair_form(cohort: Cohort, data):
+    people = cohort.participants.active().select_related("user").order_by("user__name")
+    return PairForm(data, participants=people)
+
+
+# --- participant ----------------------------------------------------------------------------
+
+@login_required
+def preferences(request, pk: int):
+    participant = _own_participant(request, pk)
+    cohort = participant.cohort
+    is_open = selectors.preference_open(cohort)
+    instance = getattr(participant, "preference", None)
+    form = PreferenceForm(request.POST or None, instance=instance, participant=participant)
+    if request.method == "POST" and is_open and form.is_valid():
+        try:
+            services.preference_save(participant=participant, **form.service_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Uw voorkeuren zijn opgeslagen."))
+            return redirect("cohorts:detail", pk=cohort.pk)
+    return render(request, "matching/preferences_form.html", {
+        "form": form, "cohort": cohort, "participant": participant, "is_open": is_open,
+    })
+
+
+@login_required
+def my_exchange(request, pk: int):
+    participant = _own_participant(request, pk)
+    exchange = selectors.exchange_for(participant)
+    partners = [m.participant for m in exchange.members.all()
+                if m.participant_id != participant.pk] if exchange else []
+    return render(request, "matching/my_exchange.html", {
+        "cohort": participant.cohort, "exchange": exchange, "partners": partners,
+    })
+
+
+# --- coordinator ----------------------------------------------------------------------------
+
+@login_required
+def matching_home(request, pk: int):
+    cohort = _managed_cohort(request, pk)
+    form = RunForm(request.POST or None, initial={"triads": cohort.allow_triads})
+    if request.method == "POST" and form.is_valid():
+        run = services.match_run_create(cohort=cohort, by=request.user, **form.cleaned_data)
+        return redirect("matching:run", pk=cohort.pk, run_pk=run.pk)
+    pins, forbids = selectors.pins_and_forbids(cohort)
+    return render(request, "matching/matching_home.html", {
+        "cohort": cohort, "form": form,
+        "runs": MatchRun.objects.filter(cohort=cohort).select_related("created_by"),
+        "missing": selectors.participants_without_preferences(cohort),
+        "pins": pins, "forbids": forbids,
+        "exchanges": selectors.published_exchanges(cohort),
+        "unplaced": selectors.unplaced_after_publish(cohort),
+        "pair_form": _pair_form(cohort, None),
+    })
+
+
+@login_required
+@require_POST
+def remind(request, pk: int):
+    cohort = _managed_cohort(request, pk)
+    count = services.preferences_remind(cohort=cohort, by=request.user)
+    messages.success(request, ngettext("%(count)d herinnering ingepland.",
+                                       "%(count)d herinneringen ingepland.", count)
+                     % {"count": count})
+    return redirect("matching:home", pk=cohort.pk)
+
+
+@login_required
+@require_POST
+def pair_rule(request, pk: int):
+    cohort = _managed_cohort(request, pk)
+    form = _pair_form(cohort, request.POST)
+    action = request.POST.get("action")
+    if action not in ("pin", "forbid") or not form.is_valid():
+        messages.error(request, _("Kies twee verschillende deelnemers."))
+    else:
+        a = cohort.participants.get(pk=form.cleaned_data["a"])
+        b = cohort.participants.get(pk=form.cleaned_data["b"])
+        create = services.pin_create if action == "pin" else services.forbid_create
+        try:
+            create(cohort=cohort, a=a, b=b, by=request.user)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Vastgezet.") if action == "pin" else
+                             _("Uitgesloten: deze twee worden nooit gekoppeld."))
+    return redirect("matching:home", pk=cohort.pk)
+
+
+@login_required
+@require_POST
+def pair_rule_delete(request, pk: int, kind: str, rule_pk: int):
+    cohort = _managed_cohort(request, pk)
+    model = Pin if kind == "pin" else Forbid
+    get_object_or_404(model, cohort=cohort, pk=rule_pk).delete()
+    messages.success(request, _("Verwijderd."))
+    return redirect("matching:home", pk=cohort.pk)
+
+
+@login_required
+def run_detail(request, pk: int, run_pk: int):
+    run = _run(request, pk, run_pk)
+    other_runs = MatchRun.objects.filter(cohort=run.cohort).exclude(pk=run.pk)
+    return render(request, "matching/run_detail.html", {
+        "cohort": run.cohort, "run": run, "rows": selectors.run_rows(run),
+        "pair_form": _pair_form(run.cohort, None), "other_runs": other_runs,
+        "already_published": run.cohort.exchanges.exists(),
+    })
+
+
+@login_required
+def swap(request, pk: int, run_pk: int):
+    run = _run(request, pk, run_pk)
+    form = _pair_form(run.cohort, request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Kies twee verschillende deelnemers."))
+        return redirect("matching:run", pk=pk, run_pk=run.pk)
+    a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+    if request.method == "POST":
+        try:
+            new = services.match_run_swap(run=run, a=a, b=b, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("matching:run", pk=pk, run_pk=run.pk)
+        messages.success(request, _("De wissel is opgeslagen als nieuw voorstel."))
+        return redirect("matching:run", pk=pk, run_pk=new.pk)
+    return render(request, "matching/swap_preview.html", {
+        "cohort": run.cohort, "run": run, "preview": selectors.swap_preview(run=run, a=a, b=b),
+    })
+
+
+@login_required
+def what_if(request, pk: int, run_pk: int):
+    run = _run(request, pk, run_pk)
+    form = _pair_form(run.cohort, request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Kies twee verschillende deelnemers."))
+        return redirect("matching:run", pk=pk, run_pk=run.pk)
+    try:
+        result, names = selectors.what_if_for(run=run, a=form.cleaned_data["a"],
+                                              b=form.cleaned_data["b"])
+    except engine.MatchingInputError as error:
+        messages.error(request, str(error))
+        return redirect("matching:run", pk=pk, run_pk=run.pk)
+    changes = [(names.get(c.id, c.id), [names.get(x, x) for x in c.before],
+                [names.get(x, x) for x in c.after]) for c in result.changes]
+    return render(request, "matching/what_if.html", {
+        "cohort": run.cohort, "run": run, "result": result, "changes": changes,
+        "a": names.get(result.pin[0]), "b": names.get(result.pin[1]),
+        "newly_unmatched": [names.get(x, x) for x in result.newly_unmatched],
+    })
+
+
+@login_required
+def compare(request, pk: int):
+    cohort = _managed_cohort(request, pk)
+    runs = MatchRun.objects.filter(cohort=cohort)
+    ids = [request.GET.get("links", ""), request.GET.get("rechts", "")]
+    if not all(x.isdigit() for x in ids):
+        messages.error(request, _("Kies twee rondes om te vergelijken."))
+        return redirect("matching:home", pk=cohort.pk)
+    left = get_object_or_404(runs, pk=ids[0])
+    right = get_object_or_404(runs, pk=ids[1])
+    return render(request, "matching/compare.html", {
+        "cohort": cohort, "comparison": selectors.runs_compare(left, right),
+    })
+
+
+@login_required
+@require_POST
+def publish(request, pk: int, run_pk: int):
+    run = _run(request, pk, run_pk)
+    try:
+        created = services.exchanges_publish(run=run, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("matching:run", pk=pk, run_pk=run.pk)
+    messages.success(request, ngettext(
+        "%(count)d uitwisseling gepubliceerd. De deelnemers krijgen een e-mail.",
+        "%(count)d uitwisselingen gepubliceerd. De deelnemers krijgen een e-mail.",
+        len(created)) % {"count": len(created)})
+    return redirect("matching:home", pk=pk)
+
+
+@login_required
+def repair(request, pk: int, participant_pk: int):
+    cohort = _managed_cohort(request, pk)
+    participant = get_object_or_404(cohort.participants.select_related("user"),
+                                    pk=participant_pk)
+    if request.method == "POST":
+        try:
+            services.exchange_repair_apply(cohort=cohort, withdrawn_participant=participant,
+                                           by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Het herstel is doorgevoerd."))
+        return redirect("matching:home", pk=cohort.pk)
+    proposal = services.exchange_repair_proposal(cohort=cohort,
+                                                 withdrawn_participant=participant)
+    return render(request, "matching/repair.html", {
+        "cohort": cohort, "participant": participant, "proposal": proposal,
+    })

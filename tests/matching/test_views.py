@@ -1,0 +1,245 @@
+"""Matching pages for every persona: coordinator, participant, outsider, coordinator of
+another cohort, admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from matching import services
+from matching.models import Exchange, MatchRun, Pin, Preference
+from notifications.models import OutboxMessage
+from tests.factories import PASSWORD, CohortFactory, UserFactory
+from tests.matching.conftest import _move_to_the_past
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_coordinator(db):
+    user = UserFactory(email="dora@elders.example", name="Dora Ander")
+    CohortFactory().coordinators.add(user)
+    return user
+
+
+def _login(client, user):
+    user = getattr(user, "user", user)  # a Participant logs in as its user
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def run(four, coordinator):
+    return services.match_run_create(cohort=four["bob"].cohort, by=coordinator,
+                                     objective="max_total", triads=False)
+
+
+def _coordinator_urls(run):
+    pk = run.cohort_id
+    return [
+        reverse("matching:home", args=[pk]),
+        reverse("matching:run", args=[pk, run.pk]),
+        reverse("matching:compare", args=[pk]) + f"?links={run.pk}&rechts={run.pk}",
+    ]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "other_coordinator", "participant"])
+def test_matching_pages_hidden_from_non_coordinators(client, request, persona, run):
+    _login(client, request.getfixturevalue(persona))
+    for url in _coordinator_urls(run):
+        response = client.get(url)
+        assert response.status_code == 404, url
+    response = client.post(reverse("matching:publish", args=[run.cohort_id, run.pk]))
+    assert response.status_code == 404
+    assert not Exchange.objects.exists()
+    response = client.post(reverse("matching:home", args=[run.cohort_id]),
+                           {"objective": "max_total"})
+    assert response.status_code == 404
+    assert MatchRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "admin_user"])
+def test_run_page_shows_exchanges_reasons_and_fairness(client, request, persona, run):
+    _login(client, request.getfixturevalue(persona))
+    response = client.get(reverse("matching:run", args=[run.cohort_id, run.pk]))
+    text = response.content.decode()
+    assert "Gemma Gemeente" in text and "Bob Jansen" in text
+    assert "op verlanglijst van Gemma Gemeente, nr. 1" in text
+    assert "Kreeg een gewenste organisatie" in text
+    assert "Blokkerende paren" in text
+
+
+def test_coordinator_runs_matching_from_the_page(client, coordinator, four):
+    _login(client, coordinator)
+    cohort = four["bob"].cohort
+    response = client.post(reverse("matching:home", args=[cohort.pk]),
+                           {"objective": "max_min", "triads": "on"}, follow=True)
+    run = MatchRun.objects.get()
+    assert run.objective == "max_min" and run.status == "done"
+    assert "Voorstel (ronde" in response.content.decode()
+
+
+def test_matching_home_lists_missing_preferences_and_reminds(client, coordinator, four):
+    _login(client, coordinator)
+    cohort = four["bob"].cohort
+    page = client.get(reverse("matching:home", args=[cohort.pk])).content.decode()
+    assert "Bob Jansen" in page.split("Matching draaien")[0]
+    response = client.post(reverse("matching:remind", args=[cohort.pk]), follow=True)
+    assert "1 herinnering ingepland." in response.content.decode()
+    assert OutboxMessage.objects.filter(kind="preferences_reminder").count() == 1
+
+
+def test_pin_and_forbid_from_the_page(client, coordinator, four):
+    _login(client, coordinator)
+    cohort = four["bob"].cohort
+    url = reverse("matching:pair_rule", args=[cohort.pk])
+    client.post(url, {"a": four["bob"].pk, "b": four["gijs"].pk, "action": "pin"})
+    assert Pin.objects.filter(cohort=cohort).count() == 1
+    response = client.post(url, {"a": four["gemma"].pk, "b": four["gijs"].pk,
+                                 "action": "pin"}, follow=True)
+    assert "niet toegestaan" in response.content.decode()
+    assert Pin.objects.count() == 1
+
+
+def test_swap_preview_then_save(client, coordinator, four, run):
+    _login(client, coordinator)
+    url = reverse("matching:swap", args=[run.cohort_id, run.pk])
+    preview = client.get(url, {"a": four["bob"].pk, "b": four["gijs"].pk}).content.decode()
+    assert "Deze wissel breekt regels" in preview
+    assert "niet toegestaan" in preview
+    assert MatchRun.objects.count() == 1
+    response = client.post(url, {"a": four["gemma"].pk, "b": four["gijs"].pk}, follow=True)
+    assert "De wissel is opgeslagen als nieuw voorstel." in response.content.decode()
+    assert MatchRun.objects.count() == 2
+
+
+def test_what_if_page(client, coordinator, four, run):
+    _login(client, coordinator)
+    response = client.get(reverse("matching:what_if", args=[run.cohort_id, run.pk]),
+                          {"a": four["bob"].pk, "b": four["gijs"].pk})
+    text = response.content.decode()
+    assert "Waarom niet Bob Jansen met Gijs Gemeente?" in text
+    assert "Zoë Zorg" in text
+
+
+def test_publish_then_participant_sees_partner_and_reasons(client, coordinator, four, run):
+    _login(client, coordinator)
+    client.post(reverse("matching:publish", args=[run.cohort_id, run.pk]))
+    assert Exchange.objects.count() == 2
+    client.logout()
+    bob = four["bob"]
+    bob.bio = "Ik werk bij de zorg."
+    bob.save()
+    _login(client, four["gemma"].user)
+    text = client.get(reverse("matching:my_exchange", args=[run.cohort_id])).content.decode()
+    assert "Bob Jansen" in text and "Ik werk bij de zorg." in text
+    assert "op verlanglijst van Gemma Gemeente" in text
+    assert "Zoë Zorg" not in text
+
+
+def test_my_exchange_not_yet_before_publish_and_404_for_outsider(client, four, outsider, run):
+    _login(client, four["gemma"].user)
+    text = client.get(reverse("matching:my_exchange", args=[run.cohort_id])).content.decode()
+    assert "Uw stagepartner is nog niet bekend." in text and "Bob Jansen" not in text
+    client.logout()
+    _login(client, outsider)
+    assert client.get(reverse("matching:my_exchange", args=[run.cohort_id])).status_code == 404
+
+
+def test_participant_saves_preferences(client, participant, four):
+    _login(client, participant.user)
+    url = reverse("matching:preferences", args=[participant.cohort_id])
+    page = client.get(url).content.decode()
+    assert "Mijn voorkeuren" in page
+    response = client.post(url, {
+        "kind_1": "gemeente", "topics": ["inkoop", "kwaliteit"], "days_a": ["ma", "di"],
+        "regions": ["utrecht"], "wish_1": four["gemma"].organisation_id,
+    }, follow=True)
+    assert "Uw voorkeuren zijn opgeslagen." in response.content.decode()
+    pref = Preference.objects.get(participant=participant)
+    assert pref.wanted_kinds == ["gemeente"] and pref.topics == ["inkoop", "kwaliteit"]
+    assert pref.days_a == ["ma", "di"] and pref.wish_1 == four["gemma"].organisation
+
+
+def test_preferences_form_rejects_wish_that_is_avoided(client, participant, four):
+    _login(client, participant.user)
+    org = four["gemma"].organisation_id
+    response = client.post(reverse("matching:preferences", args=[participant.cohort_id]),
+                           {"wish_1": org, "avoided": [org]})
+    assert "niet tegelijk een wens zijn" in response.content.decode()
+    assert not Preference.objects.filter(participant=participant).exists()
+
+
+@pytest.mark.parametrize("persona", ["outsider", "coordinator", "other_coordinator"])
+def test_preferences_page_only_for_participants(client, request, persona, participant):
+    _login(client, request.getfixturevalue(persona))
+    url = reverse("matching:preferences", args=[participant.cohort_id])
+    assert client.get(url).status_code == 404
+
+
+def test_repair_page_and_apply(client, coordinator, four, run, make_person):
+    services.exchanges_publish(run=run, by=coordinator)
+    late = make_person("Lotte Laat", "zorgaanbieder")
+    _login(client, coordinator)
+    url = reverse("matching:repair", args=[run.cohort_id, four["bob"].pk])
+    text = client.get(url).content.decode()
+    assert "Lotte Laat" in text
+    client.post(url)
+    assert Exchange.objects.filter(members__participant=late).exists()
+    assert Exchange.objects.count() == 2
+
+
+def test_compare_page(client, coordinator, four, run):
+    other = services.match_run_swap(run=run, a=str(four["gemma"].pk), b=str(four["gijs"].pk),
+                                    by=coordinator)
+    _login(client, coordinator)
+    response = client.get(reverse("matching:compare", args=[run.cohort_id]),
+                          {"links": run.pk, "rechts": other.pk})
+    text = response.content.decode()
+    assert "Alleen in deze ronde" in text
+    assert "0 uitwisselingen zijn in beide rondes gelijk." in text
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_matching_pages_query_count_does_not_grow(client, coordinator, make_person):
+    _login(client, coordinator)
+    counts = []
+    for size in (4, 16):
+        cohort = CohortFactory()
+        cohort.coordinators.add(coordinator)
+        for i in range(size):
+            make_person(f"P{size}x{i} X", "gemeente" if i % 2 else "zorgaanbieder",
+                        target=cohort)
+        run = services.match_run_create(cohort=cohort, by=coordinator, objective="max_total",
+                                        triads=False)
+        services.exchanges_publish(run=run, by=coordinator)
+        counts.append((_queries(client, reverse("matching:home", args=[cohort.pk])),
+                       _queries(client, reverse("matching:run", args=[cohort.pk, run.pk]))))
+    assert counts[0] == counts[1]
+
+
+def test_queued_run_page_shows_progress_and_refresh_link(client, coordinator, four):
+    run = MatchRun.objects.create(cohort=four["bob"].cohort, created_by=coordinator,
+                                  progress=50, status="running")
+    _login(client, coordinator)
+    text = client.get(reverse("matching:run", args=[run.cohort_id, run.pk])).content.decode()
+    assert "Bezig: 50%" in text and "Vernieuwen" in text
+    assert "Dit voorstel publiceren" not in text
+
+
+def test_preferences_read_only_after_deadline(client, participant):
+    cohort = participant.cohort
+    _move_to_the_past(cohort)
+    _login(client, participant.user)
+    url = reverse("matching:preferences", args=[cohort.pk])
+    assert "De termijn voor voorkeuren is voorbij." in client.get(url).content.decode()
+    client.post(url, {"topics": ["inkoop"]})
+    assert not Preference.objects.filter(participant=participant).exists()
