@@ -85,6 +85,17 @@ def coordinator_next_step(cohort: Cohort) -> NextStep:
                             _("Instellingen aanpassen"))
         return NextStep(_("Controleer de instellingen en open de aanmelding. Daarna kunt u "
                           "deelnemers uitnodigen."))
+    if cohort.stage == CohortStage.MATCHING:
+        return NextStep(_("Draai de matching, bekijk het voorstel en publiceer de koppelingen."),
+                        reverse("matching:home", args=[cohort.pk]), _("Matching openen"))
+    if cohort.stage in (CohortStage.PLANNING, CohortStage.STAGE):
+        return NextStep(_("Volg op het planningsbord welke koppelingen hun stagedagen al "
+                          "hebben gepland."), reverse("agendas:board", args=[cohort.pk]),
+                        _("Planningsbord openen"))
+    if cohort.stage == CohortStage.REFLECTIE:
+        return NextStep(_("Lees de reflecties en herinner wie nog niets heeft ingevuld."),
+                        reverse("reflections:overview", args=[cohort.pk]),
+                        _("Reflecties openen"))
     if cohort.stage == CohortStage.AANMELDING:
         if not cohort.invitations.exists():
             return NextStep(_("Nodig deelnemers uit: plak e-mailadressen of upload een lijst."),
@@ -101,22 +112,36 @@ def coordinator_next_step(cohort: Cohort) -> NextStep:
 
 def participant_next_step(participant: Participant) -> NextStep:
     """The one thing a participant should do now, in plain words."""
+    # Later stages live in apps that build on cohorts; import them here, not at module level.
+    from matching.models import Preference
+    from matching.selectors import exchange_for
+
+    cohort = participant.cohort
     if not participant.profile_complete:
         return NextStep(_("Vul uw profiel in, zodat we u aan een passende collega kunnen "
-                          "koppelen."), reverse("cohorts:profile", args=[participant.cohort_id]),
+                          "koppelen."), reverse("cohorts:profile", args=[cohort.pk]),
                         _("Profiel invullen"))
-    cohort = participant.cohort
-    if cohort.stage in (CohortStage.CONCEPT, CohortStage.AANMELDING):
-        return NextStep(_("Uw profiel is klaar. U hoort van de coördinator wanneer de "
-                          "koppeling bekend is."))
-    if cohort.stage == CohortStage.MATCHING:
-        return NextStep(_("De coördinator maakt de koppelingen. U krijgt een e-mail zodra uw "
-                          "stagepartner bekend is."))
-    if cohort.stage in (CohortStage.PLANNING, CohortStage.STAGE):
-        return NextStep(_("Plan de stagedagen samen met uw stagepartner."))
-    if cohort.stage == CohortStage.REFLECTIE:
-        return NextStep(_("Schrijf uw reflectie: wat heeft u geleerd?"))
-    return NextStep(_("Dit cohort is afgerond. Dank voor uw deelname!"))
+    exchange = exchange_for(participant)
+    if exchange is None:
+        if cohort.stage in (CohortStage.CONCEPT, CohortStage.AANMELDING, CohortStage.MATCHING) \
+                and timezone.localdate() <= cohort.preference_deadline \
+                and not Preference.objects.filter(participant=participant).exists():
+            return NextStep(_("Geef uw voorkeuren op: bij wat voor organisatie wilt u graag "
+                              "meelopen?"), reverse("matching:preferences", args=[cohort.pk]),
+                            _("Voorkeuren opgeven"))
+        if cohort.stage in (CohortStage.CONCEPT, CohortStage.AANMELDING, CohortStage.MATCHING):
+            return NextStep(_("Uw profiel en voorkeuren zijn klaar. U krijgt een e-mail zodra "
+                              "uw stagepartner bekend is."))
+    if cohort.stage in (CohortStage.REFLECTIE, CohortStage.AFGEROND):
+        return NextStep(_("Schrijf uw reflectie: wat heeft u geleerd?"),
+                        reverse("reflections:overview", args=[cohort.pk]),
+                        _("Naar mijn reflecties"))
+    if exchange is not None:
+        return NextStep(_("Plan de stagedagen samen met uw stagepartner."),
+                        reverse("agendas:planning", args=[exchange.pk]),
+                        _("Naar de stageplanning"))
+    return NextStep(_("U heeft (nog) geen stagepartner. De coördinator neemt contact met u "
+                      "op."))
 
 
 def participations_for(user):

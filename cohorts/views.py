@@ -90,10 +90,16 @@ def cohort_detail(request, pk: int):
         Participant.objects.active().select_related("organisation"),
         cohort=cohort, user=request.user,
     )
+    from matching.selectors import exchange_for
+    from meetings.selectors import meetings_for_cohort
+
+    upcoming, _past = meetings_for_cohort(cohort=cohort)
     return render(request, "cohorts/participant_dashboard.html", {
         "cohort": cohort, "participant": participant,
         "next_step": selectors.participant_next_step(participant),
         "steps": selectors.stage_steps(cohort),
+        "exchange": exchange_for(participant),
+        "upcoming_meetings": upcoming[:3],
     })
 
 

@@ -37,7 +37,8 @@ def test_accessibility_public_pages(new_page, cohort):
 
 
 def test_accessibility_coordinator_pages(new_page, cohort, coordinator, participant):
-    InvitationFactory(cohort=cohort, email="een.heel.lang.adres.van.iemand@gemeente-voorbeeld.example")
+    InvitationFactory(cohort=cohort,
+                      email="een.heel.lang.adres.van.iemand@gemeente-voorbeeld.example")
     page = new_page(bypass_csp=True)
     log_in(page, coordinator.email, PASSWORD)
     problems = []

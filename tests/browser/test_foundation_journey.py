@@ -90,7 +90,7 @@ def test_journey_coordinator_invites_and_participant_joins(new_page, coordinator
 
     guest.get_by_text("Uw profiel is opgeslagen.").wait_for()
     guest.get_by_role("heading", name="Wisselstage Brabant 2027").wait_for()
-    assert "Uw profiel is klaar" in guest.locator("main").inner_text()
+    assert "Geef uw voorkeuren op" in guest.locator("main").inner_text()
     participant = Participant.objects.get(cohort=cohort, user__email="sanne@zorggroep.example")
     assert participant.profile_complete
     assert participant.organisation.name == "Zorggroep De Linde"
