@@ -45,8 +45,11 @@ lint: install
 	$(BIN)/djlint --lint templates */templates
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Benchmarks print figures; targets are checked by reading them, never by a timed test.
 bench: install
 	$(BIN)/python -m bench.bench_matching
+	DEBUG=true $(BIN)/python -m bench.bench_reminders
+	DEBUG=true $(BIN)/python -m bench.bench_reports
 
 demo: install
 	DEBUG=true $(BIN)/python manage.py seed_demo --reset

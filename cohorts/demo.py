@@ -110,7 +110,6 @@ def build_demo(*, stage: str = CohortStage.AANMELDING, seed: int = 2020) -> Coho
         allowed_pairings=[Pairing.GEMEENTE_AANBIEDER, Pairing.GEMEENTE_GEMEENTE,
                           Pairing.CLIENT_ANY],
         max_size=40, sender_name="Wisselstage Zuid-Oost",
-        stage=stage if stage in STAGE_ORDER else CohortStage.AANMELDING,
     )
     cohort.coordinators.add(coordinator)
 
@@ -136,7 +135,24 @@ def build_demo(*, stage: str = CohortStage.AANMELDING, seed: int = 2020) -> Coho
             name=f"{FIRST[-1 - index]} {LAST[-1 - index]}",
             expires_at=timezone.now() + timedelta(days=30),
         )
+    build_demo_life(cohort, stage=stage, rng=rng)
+    cohort.stage = stage
+    cohort.save(update_fields=["stage"])
+    _withhold_demo_mail(cohort)
     return cohort
+
+
+def _withhold_demo_mail(cohort: Cohort) -> None:
+    """Fictional people get no mail for what happened while building the demo (match
+    published, agenda digests); reminders for the demo's future meetings stay planned, so
+    the coordinator's message page shows them."""
+    from notifications.enums import OutboxStatus
+    from notifications.models import OutboxMessage
+
+    OutboxMessage.objects.filter(
+        cohort=cohort, status=OutboxStatus.PENDING,
+        due_at__lte=timezone.now() + timedelta(hours=1),
+    ).update(status=OutboxStatus.CANCELLED, last_error="Demo: niet verstuurd.")
 
 
 def demo_logins() -> list[tuple[str, str]]:
@@ -144,5 +160,123 @@ def demo_logins() -> list[tuple[str, str]]:
         ("beheerder (admin)", ADMIN_EMAIL),
         ("coördinator", COORDINATOR_EMAIL),
         ("deelnemer", demo_participant_email(0)),
-        ("deelnemer", demo_participant_email(1)),
+        ("haar stagepartner", demo_participant_email(1)),
     ]
+
+
+# --- later stages: each builds on the previous one, through the apps' own services ---------
+
+STAGE_INDEX = {stage: index for index, stage in enumerate(STAGE_ORDER)}
+
+
+def _at_least(stage: str, minimum: str) -> bool:
+    return STAGE_INDEX[stage] >= STAGE_INDEX[minimum]
+
+
+def build_demo_life(cohort: Cohort, *, stage: str, rng: random.Random) -> None:
+    """Fill the demo cohort as far as `stage`: meetings always; preferences from matching on;
+    a published matching with planned stage days from planning on; reflections from
+    reflectie on. Participants 1 and 2 are pinned as partners, so the two printed
+    participant logins see each other."""
+    from meetings.services import meeting_propose_standard
+
+    meeting_propose_standard(cohort=cohort)
+    if _at_least(stage, CohortStage.MATCHING):
+        _demo_preferences(cohort, rng)
+    if _at_least(stage, CohortStage.PLANNING):
+        _demo_matching(cohort)
+        _demo_agendas(cohort, rng)
+    if _at_least(stage, CohortStage.REFLECTIE):
+        _demo_reflections(cohort, rng)
+
+
+def _demo_preferences(cohort: Cohort, rng: random.Random) -> None:
+    from matching.enums import Topic
+    from matching.services import preference_save
+
+    kinds = [OrganisationKind.ZORGAANBIEDER, OrganisationKind.GEMEENTE,
+             OrganisationKind.CLIENTORGANISATIE]
+    for participant in cohort.participants.active().filter(profile_completed_at__isnull=False):
+        rng.shuffle(kinds)
+        preference_save(
+            participant=participant, wanted_kinds=list(kinds),
+            interest_domains=rng.sample([d.value for d in Domain], k=2),
+            topics=rng.sample([t.value for t in Topic], k=2),
+            regions=[participant.region] if participant.region else [],
+            days_a=[d.isoformat() for d in rng.sample(cohort.week_a_days, k=4)],
+            days_b=[d.isoformat() for d in rng.sample(cohort.week_b_days, k=4)],
+        )
+
+
+def _demo_matching(cohort: Cohort) -> None:
+    from matching.enums import Objective
+    from matching.services import exchanges_publish, match_run_create, pin_create
+
+    coordinator = cohort.coordinators.first()
+    first, second = (Participant.objects.get(cohort=cohort, user__email=demo_participant_email(i))
+                     for i in (0, 1))
+    pin_create(cohort=cohort, a=first, b=second, by=coordinator)
+    run = match_run_create(cohort=cohort, by=coordinator, objective=Objective.MAX_TOTAL,
+                           triads=cohort.allow_triads)
+    exchanges_publish(run=run, by=coordinator)
+
+
+def _demo_agendas(cohort: Cohort, rng: random.Random) -> None:
+    from datetime import time
+
+    from agendas.services import agenda_item_create, visit_agree, visit_update, visits_ensure
+
+    suggestions = [("Kennismaking en rondleiding", time(9, 0), time(10, 0)),
+                   ("Meelopen met het wijkteam", time(10, 30), time(12, 30)),
+                   ("Gesprek over contractmanagement", time(13, 30), time(15, 0))]
+    for index, exchange in enumerate(cohort.exchanges.order_by("pk")):
+        if index % 3 == 2:
+            continue  # a third of the pairs has not started planning: the board shows it
+        for visit in visits_ensure(exchange=exchange):
+            week = cohort.week_a_days if visit.week == "A" else cohort.week_b_days
+            days = sorted(rng.sample(week, k=cohort.days_per_visit))
+            visit_update(visit=visit, actor=visit.host.user, days=days, mode="op_locatie",
+                         address=visit.host.organisation.place if visit.host.organisation
+                         else "")
+            for title, start, end in suggestions:
+                agenda_item_create(visit=visit, actor=visit.host.user, day=days[0], start=start,
+                                   end=end, title=title)
+            if index % 3 == 0:
+                visit.refresh_from_db()
+                visit_agree(visit=visit, participant=visit.host)
+                visit_agree(visit=visit, participant=visit.guest)
+
+
+def _demo_reflections(cohort: Cohort, rng: random.Random) -> None:
+    from datetime import timedelta as delta
+
+    from reflections.enums import QuestionKind
+    from reflections.services import assignments_create_standard, response_save
+
+    participants = list(cohort.participants.active())
+    for assignment in assignments_create_standard(cohort=cohort):
+        moment = assignment.opens_at + delta(minutes=1)
+        for participant in participants[: int(len(participants) * 0.8)]:
+            values = {}
+            for question in assignment.questions.all():
+                if question.kind == QuestionKind.OPEN:
+                    values[question.pk] = (rng.choice(DEMO_ANSWERS), None)
+                elif question.kind == QuestionKind.SCALE:
+                    values[question.pk] = ("", rng.randint(2, 5))
+                elif question.kind == QuestionKind.SCORE:
+                    values[question.pk] = ("", rng.choice([6, 7, 8, 8, 9, 9, 10]))
+                elif question.kind == QuestionKind.YESNO:
+                    values[question.pk] = ("", rng.choice([0, 1, 1]))
+                elif question.options:
+                    values[question.pk] = (rng.choice(question.options), None)
+            response_save(assignment=assignment, participant=participant, values=values,
+                          submit=True, now=moment)
+
+
+DEMO_ANSWERS = [
+    "Hoeveel tijd een aanbieder kwijt is aan verantwoording per gemeente.",
+    "Dat de toegang en de inkoop elkaar bijna nooit spreken.",
+    "Ik ga onze declaratie-eisen samen met twee aanbieders vereenvoudigen.",
+    "Het keukentafelgesprek liet zien wat een beschikking voor een gezin betekent.",
+    "Ik bel voortaan eerst, in plaats van een formulier terug te sturen.",
+]

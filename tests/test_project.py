@@ -66,11 +66,13 @@ def test_seed_demo_builds_cohort_of_28_with_logins(capsys):
     from cohorts.demo import COORDINATOR_EMAIL, demo_participant_email
     from cohorts.models import Cohort
 
-    call_command("seed_demo")
+    call_command("seed_demo", "--stage", "aanmelding")
     cohort = Cohort.objects.get()
+    assert cohort.stage == "aanmelding"
     assert cohort.participants.count() == 28
     assert cohort.coordinators.get().email == COORDINATOR_EMAIL
     assert EmailAddress.objects.get(email=demo_participant_email(0)).verified
+    assert cohort.meetings.count() == 3
     call_command("seed_demo", "--if-empty")
     assert Cohort.objects.count() == 1
     call_command("seed_demo", "--print-logins")
@@ -83,3 +85,20 @@ def test_pages_are_dutch_by_default(client):
     body = client.get(reverse("account_login")).content.decode()
     assert '<html lang="nl">' in body
     assert "Naar de inhoud" in body
+
+
+@pytest.mark.django_db
+def test_seed_demo_at_planning_has_published_pairs_and_withholds_mail(mailoutbox):
+    from cohorts.demo import demo_participant_email
+    from cohorts.models import Cohort
+    from matching.selectors import exchange_for
+    from notifications.models import OutboxMessage
+
+    call_command("seed_demo", "--stage", "planning")
+    cohort = Cohort.objects.get()
+    first = cohort.participants.get(user__email=demo_participant_email(0))
+    members = {m.participant.user.email for m in exchange_for(first).members.all()}
+    assert members == {demo_participant_email(0), demo_participant_email(1)}
+    assert cohort.exchanges.filter(visits__agreed_by_guest_at__isnull=False).exists()
+    assert not mailoutbox
+    assert OutboxMessage.objects.filter(kind="meeting_reminder", status="pending").exists()

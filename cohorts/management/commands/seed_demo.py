@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Build a realistic demo cohort of 28 participants (fictional people)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--stage", choices=CohortStage.values, default=CohortStage.AANMELDING)
+        parser.add_argument("--stage", choices=CohortStage.values, default=CohortStage.PLANNING,
+                            help="How far the cohort's life is filled in (default: planning: "
+                                 "matched, stage days partly planned).")
         parser.add_argument("--if-empty", action="store_true",
                             help="Do nothing when the demo cohort already exists.")
         parser.add_argument("--reset", action="store_true",
