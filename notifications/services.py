@@ -197,6 +197,18 @@ def outbox_cancel(
 
 # --- coordinator actions ----------------------------------------------------------------------
 
+def outbox_cancel_message(*, message_id: int,
+                          reason: str = "Ingetrokken door de coördinator.") -> bool:
+    """Withdraw one planned or held message (a coordinator's "cancel" on the outbox page).
+
+    Side effects: pending/held → cancelled with `reason`, pre-rendered text cleared.
+    Returns False when the message was no longer open.
+    """
+    return bool(OutboxMessage.objects.filter(pk=message_id, status__in=OutboxStatus.open())
+                .update(status=OutboxStatus.CANCELLED, claim_token=None, lease_until=None,
+                        last_error=reason[:300], payload={}))
+
+
 def outbox_hold(*, message_id: int) -> bool:
     """Keep a planned message from going out. Side effects: pending → held.
     Returns False when the message was not pending."""

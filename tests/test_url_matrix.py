@@ -230,7 +230,7 @@ MATRIX = {
     "meetings:material_delete": (_material, POST),
     "meetings:outbox": (_cohort, COORDINATOR_ONLY),
     "meetings:outbox_preview": (_message, COORDINATOR_ONLY),
-    "meetings:outbox_action": (lambda w: {**_message(w), "action": "hold"}, POST),
+    "meetings:outbox_action": (lambda w: {**_message(w), "action": "aanhouden"}, POST),
     # reflections
     "reflections:overview": (_cohort, MEMBERS),
     "reflections:standard": (_cohort, POST),

@@ -71,3 +71,8 @@ def test_journey_coordinator_moves_meeting_and_participant_sees_new_time(
     assert "10:30–12:00" in row.inner_text()
     assert "15:00" not in row.inner_text()
     assert "Bijeenkomst toevoegen" not in guest.locator("main").inner_text()
+
+    guest.goto(f"/cohorten/{cohort.pk}/")
+    dashboard = guest.locator("main").inner_text()
+    assert "Voorbereidende bijeenkomst" in dashboard
+    assert "10:30" in dashboard and "15:00" not in dashboard

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "meetings"
+    verbose_name = _("Bijeenkomsten")
+
+    def ready(self) -> None:
+        from .emails import register_kinds
+
+        register_kinds()
