@@ -11,6 +11,8 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from wisselstage.ical import add_timezones
+
 from .models import AgendaItem, Visit
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -76,7 +78,7 @@ def visit_calendar(*, visit: Visit) -> bytes:
     stamp = timezone.now().astimezone(UTC)
     calendar = _calendar(_visit_title(visit))
     _add_visit(calendar, visit, visit.items.all(), stamp)
-    calendar.add_missing_timezones()
+    add_timezones(calendar)
     return calendar.to_ical()
 
 
@@ -88,7 +90,7 @@ def feed_calendar(*, user, visits: Iterable[Visit]) -> bytes:
         _add_visit(calendar, visit, visit.items.all(), stamp)
     for event in _meeting_events(user, stamp):
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    add_timezones(calendar)
     return calendar.to_ical()
 
 

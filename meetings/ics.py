@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
 
+from wisselstage.ical import add_timezones
+
 from .models import Meeting
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -44,7 +46,7 @@ def meeting_calendar(*, meeting: Meeting, method: str | None = None) -> bytes:
     cancelled = method == METHOD_CANCEL
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
-    calendar.add_missing_timezones()
+    add_timezones(calendar)
     return calendar.to_ical()
 
 
