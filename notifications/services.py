@@ -448,6 +448,11 @@ def outbox_send(*, message_id: int, claim_token: str | uuid.UUID) -> str:
                 reason="Niet verstuurd: het bericht was verlopen.")
         return SEND_CANCELLED
 
+    if message.recipient is not None and not message.recipient.is_active:
+        # Deleted or anonymised accounts get nothing, whatever was planned for them.
+        _finish(message.pk, claim_token, status=OutboxStatus.CANCELLED,
+                reason="Niet verstuurd: het account van de ontvanger is niet meer actief.")
+        return SEND_CANCELLED
     address = message.address
     if not address:
         _finish(message.pk, claim_token, status=OutboxStatus.FAILED,

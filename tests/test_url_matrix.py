@@ -260,6 +260,15 @@ MATRIX = {
     "reports:cross_export_csv": (lambda w: {}, ADMIN_ONLY),
     "reports:cross_export_xlsx": (lambda w: {}, ADMIN_ONLY),
     "reports:export_log": (lambda w: {}, ADMIN_ONLY),
+    # privacy
+    "privacy:my_data": (lambda w: {}, LOGGED_IN),
+    "privacy:my_data_download": (lambda w: {}, LOGGED_IN),
+    # GET shows the confirmation form; the POST is tested in tests/privacy.
+    "privacy:account_delete": (lambda w: {}, LOGGED_IN),
+    "privacy:retention": (_cohort, COORDINATOR_ONLY),
+    "privacy:statement": (lambda w: {}, EVERYONE),
+    "privacy:accessibility": (lambda w: {}, EVERYONE),
+    "privacy:register_csv": (lambda w: {}, ADMIN_ONLY),
 }
 
 

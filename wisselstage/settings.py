@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "meetings",
     "reflections",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +273,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "outbox-dispatch": {"task": "notifications.tasks.task_dispatch_due", "schedule": 30.0},
     "outbox-reap": {"task": "notifications.tasks.task_reap_stuck", "schedule": 300.0},
+    "privacy-retention": {"task": "privacy.tasks.task_anonymise_expired_cohorts",
+                          "schedule": crontab(hour=3, minute=15)},
 }
 
 # Security. Production values; development relaxes only what plain http needs.
@@ -313,6 +317,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Participants of cohorts closed longer than this are anonymised by a nightly task.
+RETENTION_MONTHS = int(env("RETENTION_MONTHS", "12"))
+PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL")
 
 # Invitations stay valid this many days.
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "30"))

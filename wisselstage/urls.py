@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("reflections.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
 ]

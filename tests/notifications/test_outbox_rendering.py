@@ -161,3 +161,13 @@ def test_prerendered_older_than_an_hour_not_sent(mailoutbox):
     assert not mailoutbox
     assert message.status == OutboxStatus.CANCELLED and message.payload == {}
     assert "verlopen" in message.last_error
+
+
+def test_send_to_inactive_account_cancelled(alice, mailoutbox):
+    outbox_plan(kind="prerendered", dedupe_key="to-inactive", recipient=alice,
+                payload={"subject": "Herinnering", "text": "Tot morgen."})
+    alice.is_active = False
+    alice.save()
+    outbox_dispatch_due()
+    assert not mailoutbox
+    assert OutboxMessage.objects.get().status == OutboxStatus.CANCELLED
