@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install demo messages clean
+.PHONY: run test lint bench bench-load install demo clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: install
 	$(BIN)/python -m bench.bench_matching
 	DEBUG=true $(BIN)/python -m bench.bench_reminders
 	DEBUG=true $(BIN)/python -m bench.bench_reports
+
+# Load test: locust, 50 users for 60 s against gunicorn -w 4 with a fresh PostgreSQL
+# database wisselstage_load (127.0.0.1:5432, Redis db 3). Fails when any request fails.
+bench-load: install
+	$(BIN)/python -m bench.bench_load $(BENCH_LOAD_ARGS)
 
 demo: install
 	DEBUG=true $(BIN)/python manage.py seed_demo --reset
