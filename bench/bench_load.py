@@ -11,7 +11,8 @@ from locust's ``_stats.csv``: requests, failures, req/s, p50/p95/p99 per page gr
 Gunicorn is stopped at the end, also on failure or Ctrl+C.
 
 The server runs in production mode (DEBUG off, whitenoise manifest storage, secure cookies,
-two-factor off for the demo coordinator), with STATIC_ROOT pointed at a temp dir. The users speak plain http to gunicorn, as a TLS-terminating proxy would.
+two-factor off for the demo coordinator), with STATIC_ROOT pointed at a temp dir. The users
+speak plain http to gunicorn, as a TLS-terminating proxy would.
 """
 
 from __future__ import annotations

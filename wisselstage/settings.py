@@ -10,8 +10,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
