@@ -6,4 +6,30 @@
   if (summary) {
     summary.focus();
   }
+
+  // A table box that scrolls sideways (narrow screens) must be reachable with the keyboard
+  // (WCAG 2.1.1): make it a named, focusable region only while it actually scrolls.
+  function markScrollingTables() {
+    var boxes = document.querySelectorAll(".table-responsive");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth) {
+        if (!box.hasAttribute("tabindex")) {
+          var caption = box.querySelector("caption");
+          var name = caption ? caption.textContent.replace(/\s+/g, " ").trim() : "";
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", name || "Tabel");
+          box.setAttribute("data-scroll-region", "");
+        }
+      } else if (box.hasAttribute("data-scroll-region")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        box.removeAttribute("data-scroll-region");
+      }
+    }
+  }
+  markScrollingTables();
+  window.addEventListener("resize", markScrollingTables);
 })();
