@@ -72,7 +72,7 @@ def test_journey_coordinator_invites_and_participant_joins(new_page, coordinator
     guest.get_by_label("Wachtwoord*", exact=True).fill("een-lang-wachtwoord-42")
     guest.get_by_label("Wachtwoord (bevestigen)*", exact=True).fill("een-lang-wachtwoord-42")
     guest.get_by_role("button", name="Registreren").click()
-    guest.get_by_role("heading", name="Verifieer je e-mailadres").wait_for()
+    guest.get_by_role("heading", name="Bevestig uw e-mailadres").wait_for()
 
     verify_url = _link_in_mail_to("sanne@zorggroep.example", "/accounts/confirm-email/")
     guest.goto(verify_url)

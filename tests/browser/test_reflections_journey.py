@@ -24,9 +24,10 @@ def test_journey_participant_reflects_and_coordinator_downloads(new_page, cohort
 
     page = new_page()
     log_in(page, participant.user.email, PASSWORD)
-    page.get_by_text("Je bent nu ingelogd").wait_for()
+    page.get_by_text("U bent nu ingelogd").wait_for()
     page.goto(overview)
     page.get_by_role("link", name="Na bezoek A").click()
+    page.locator("form[data-autosave-ready]").wait_for()  # the deferred script is listening
     page.get_by_label("Wat heb ik geleerd?").fill("Hoe een wijkteam een indicatie stelt")
     page.get_by_text("Concept automatisch opgeslagen").wait_for(timeout=15_000)
     draft = Response.objects.get(assignment=assignment, participant=participant)
@@ -39,7 +40,7 @@ def test_journey_participant_reflects_and_coordinator_downloads(new_page, cohort
     again.goto(overview)
     assert "/accounts/login/" in again.url
     log_in(again, participant.user.email, PASSWORD)
-    again.get_by_text("Je bent nu ingelogd").wait_for()
+    again.get_by_text("U bent nu ingelogd").wait_for()
     again.goto(overview)
     assert "Concept" in again.locator("main").inner_text()
     again.get_by_role("link", name="Na bezoek A").click()
@@ -56,7 +57,7 @@ def test_journey_participant_reflects_and_coordinator_downloads(new_page, cohort
     coordinator_page = new_page()
     coordinator = cohort.coordinators.get()
     log_in(coordinator_page, coordinator.email, PASSWORD)
-    coordinator_page.get_by_text("Je bent nu ingelogd").wait_for()
+    coordinator_page.get_by_text("U bent nu ingelogd").wait_for()
     coordinator_page.goto(f"/cohorten/{cohort.pk}/rapport/")
     coordinator_page.get_by_role("heading", name=f"Opbrengstrapport {cohort.name}").wait_for()
     with coordinator_page.expect_download() as download_info:

@@ -57,6 +57,7 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
+  form.setAttribute("data-autosave-ready", "");
   form.addEventListener("submit", function () {
     if (timer) {
       window.clearTimeout(timer);
