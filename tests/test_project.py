@@ -102,3 +102,14 @@ def test_seed_demo_at_planning_has_published_pairs_and_withholds_mail(mailoutbox
     assert cohort.exchanges.filter(visits__agreed_by_guest_at__isnull=False).exists()
     assert not mailoutbox
     assert OutboxMessage.objects.filter(kind="meeting_reminder", status="pending").exists()
+
+
+@pytest.mark.django_db
+def test_english_is_selectable_and_translated(client, participant):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.force_login(participant.user)
+    body = client.get(reverse("cohorts:detail", args=[participant.cohort_id])).content.decode()
+    assert '<html lang="en">' in body
+    assert "Skip to content" in body
+    assert "Naar de inhoud" not in body
+    assert "Mijn deelname" not in body
