@@ -1,44 +1,25 @@
 """wisselstage.logging: JSON lines and email redaction, configured through dictConfig with the
-LOGGING dict proposed for settings (copied here, so the test does not depend on settings)."""
+project's own LOGGING dict."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import logging
 import logging.config
 
 import pytest
+from django.conf import settings
 
 from wisselstage.logging import JSONFormatter, RedactEmails
 
 
-def proposed_logging(log_format: str, level: str = "INFO") -> dict:
-    """The LOGGING dict for settings.py, with env("LOG_FORMAT") / env("LOG_LEVEL") as args."""
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "filters": {"redact_emails": {"()": "wisselstage.logging.RedactEmails"}},
-        "formatters": {
-            "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-            "json": {"()": "wisselstage.logging.JSONFormatter"},
-        },
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "formatter": "json" if log_format == "json" else "plain",
-                "filters": ["redact_emails"],
-            },
-        },
-        "root": {"handlers": ["console"], "level": level},
-        "loggers": {
-            # Naming these drops the handlers Django's DEFAULT_LOGGING put on them (console,
-            # mail_admins, django.server), so every record goes through the redacting handler.
-            "django": {"level": level, "propagate": True},
-            "django.server": {"level": level, "propagate": True},
-            "django.db.backends": {"level": "WARNING"},
-        },
-    }
+def project_logging(log_format: str) -> dict:
+    """The project's LOGGING dict (settings.py), with the formatter LOG_FORMAT would choose."""
+    config = copy.deepcopy(settings.LOGGING)
+    config["handlers"]["console"]["formatter"] = "json" if log_format == "json" else "plain"
+    return config
 
 
 @pytest.fixture
@@ -52,7 +33,7 @@ def configure():
              for lg in [logging.getLogger(name)]}
 
     def _configure(log_format: str) -> io.StringIO:
-        config = proposed_logging(log_format)
+        config = project_logging(log_format)
         buffer = io.StringIO()
         config["handlers"]["console"]["stream"] = buffer
         logging.config.dictConfig(config)
