@@ -191,7 +191,7 @@ def build_demo_life(cohort: Cohort, *, stage: str, rng: random.Random) -> None:
 
 
 def _demo_preferences(cohort: Cohort, rng: random.Random) -> None:
-    from matching.enums import Topic
+    from matching.enums import Topic, Weekday
     from matching.services import preference_save
 
     kinds = [OrganisationKind.ZORGAANBIEDER, OrganisationKind.GEMEENTE,
@@ -203,8 +203,8 @@ def _demo_preferences(cohort: Cohort, rng: random.Random) -> None:
             interest_domains=rng.sample([d.value for d in Domain], k=2),
             topics=rng.sample([t.value for t in Topic], k=2),
             regions=[participant.region] if participant.region else [],
-            days_a=[d.isoformat() for d in rng.sample(cohort.week_a_days, k=4)],
-            days_b=[d.isoformat() for d in rng.sample(cohort.week_b_days, k=4)],
+            days_a=rng.sample([w.value for w in Weekday], k=4),
+            days_b=rng.sample([w.value for w in Weekday], k=4),
         )
 
 
@@ -224,24 +224,40 @@ def _demo_matching(cohort: Cohort) -> None:
 def _demo_agendas(cohort: Cohort, rng: random.Random) -> None:
     from datetime import time
 
-    from agendas.services import agenda_item_create, visit_agree, visit_update, visits_ensure
+    from agendas.enums import ItemKind
+    from agendas.services import (
+        agenda_item_accept,
+        agenda_item_create,
+        visit_agree,
+        visit_update,
+        visits_ensure,
+    )
 
-    suggestions = [("Kennismaking en rondleiding", time(9, 0), time(10, 0)),
-                   ("Meelopen met het wijkteam", time(10, 30), time(12, 30)),
-                   ("Gesprek over contractmanagement", time(13, 30), time(15, 0))]
+    suggestions = [
+        ("Kennismaking en rondleiding", time(9, 0), time(10, 0), ItemKind.KENNISMAKING),
+        ("Meelopen met het wijkteam", time(10, 30), time(12, 30), ItemKind.MEELOPEN),
+        ("Gesprek over contractmanagement", time(13, 30), time(15, 0), ItemKind.GESPREK),
+    ]
     for index, exchange in enumerate(cohort.exchanges.order_by("pk")):
         if index % 3 == 2:
             continue  # a third of the pairs has not started planning: the board shows it
         for visit in visits_ensure(exchange=exchange):
             week = cohort.week_a_days if visit.week == "A" else cohort.week_b_days
-            days = sorted(rng.sample(week, k=cohort.days_per_visit))
+            preference = getattr(visit.guest, "preference", None)
+            codes = (preference.days_a if visit.week == "A" else preference.days_b) \
+                if preference else []
+            # Weekday codes "ma".."vr", as the preference form stores them.
+            free = [day for day in week if not codes or WEEKDAYS[day.weekday()] in codes]
+            days = sorted(rng.sample(free, k=min(cohort.days_per_visit, len(free))))
             visit_update(visit=visit, actor=visit.host.user, days=days, mode="op_locatie",
                          address=visit.host.organisation.place if visit.host.organisation
                          else "")
-            for title, start, end in suggestions:
-                agenda_item_create(visit=visit, actor=visit.host.user, day=days[0], start=start,
-                                   end=end, title=title)
-            if index % 3 == 0:
+            items = [agenda_item_create(visit=visit, actor=visit.host.user, day=days[0],
+                                        start=start, end=end, title=title, kind=kind)
+                     for title, start, end, kind in suggestions]
+            if index % 3 == 0:  # a third agreed everything: the guest accepted the items
+                for item in items:
+                    agenda_item_accept(item=item, actor=visit.guest.user)
                 visit.refresh_from_db()
                 visit_agree(visit=visit, participant=visit.host)
                 visit_agree(visit=visit, participant=visit.guest)
@@ -272,6 +288,8 @@ def _demo_reflections(cohort: Cohort, rng: random.Random) -> None:
             response_save(assignment=assignment, participant=participant, values=values,
                           submit=True, now=moment)
 
+
+WEEKDAYS = ["ma", "di", "wo", "do", "vr"]
 
 DEMO_ANSWERS = [
     "Hoeveel tijd een aanbieder kwijt is aan verantwoording per gemeente.",

@@ -113,3 +113,16 @@ def test_english_is_selectable_and_translated(client, participant):
     assert "Skip to content" in body
     assert "Naar de inhoud" not in body
     assert "Mijn deelname" not in body
+
+
+@pytest.mark.django_db
+def test_seed_demo_visits_fall_on_days_the_guest_can_come():
+    from agendas.models import Visit
+    from agendas.selectors import guest_unavailable_days
+
+    call_command("seed_demo", "--stage", "planning")
+    planned = [visit for visit in Visit.objects.select_related("exchange__cohort", "guest")
+               if visit.days]
+    assert planned
+    for visit in planned:
+        assert not set(visit.day_dates) & guest_unavailable_days(visit), visit
