@@ -163,8 +163,13 @@ def visit_agree(*, visit: Visit, participant) -> Visit:
     return visit
 
 
-def visit_mark_held(*, visit: Visit, held: bool) -> Visit:
-    """The coordinator records whether the visit took place. Side effects: saves `held`."""
+def visit_mark_held(*, visit: Visit, held: bool, today: date | None = None) -> Visit:
+    """The coordinator records whether the visit took place. Side effects: saves `held`.
+    Raises ValidationError for a visit whose first day has not come yet."""
+    today = today or timezone.localdate()
+    if held and (not visit.day_dates or min(visit.day_dates) > today):
+        raise ValidationError(_("Een bezoek kan pas als gehouden worden gemarkeerd vanaf de "
+                                "eerste stagedag."))
     visit.held = held
     visit.save(update_fields=["held", "updated_at"])
     return visit

@@ -214,8 +214,12 @@ def mark_held(request, exchange_pk: int, visit_pk: int):
     visit = _visit(request, exchange_pk, visit_pk)
     if not can_mark_held(request.user, visit):
         raise Http404
-    services.visit_mark_held(visit=visit, held=request.POST.get("held") == "1")
-    messages.success(request, _("Opgeslagen."))
+    try:
+        services.visit_mark_held(visit=visit, held=request.POST.get("held") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Opgeslagen."))
     next_url = request.POST.get("next", "")
     if next_url == "board":
         return redirect("agendas:board", pk=visit.exchange.cohort_id)

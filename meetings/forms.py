@@ -57,12 +57,12 @@ class MeetingForm(forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
     def clean(self):
+        # Link or address may follow later (the standard meetings start without one); the
+        # meeting page says "volgt nog" until then.
         data = super().clean()
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("De bijeenkomst moet eindigen na het begin."))
-        if not data.get("online_url") and not data.get("address"):
-            self.add_error("online_url", _("Vul een link of een adres in."))
         return data
 
 

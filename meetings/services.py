@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Participant
 from notifications.enums import OutboxStatus
@@ -288,7 +290,10 @@ def attendance_record(*, meeting: Meeting, participant_ids: Iterable[int], recor
 
     Side effects: Attendance rows added for new ones, removed for those no longer ticked.
     Ids of people outside the cohort are ignored. Returns the number present.
+    Raises ValidationError before the meeting has started.
     """
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Aanwezigheid kunt u noteren zodra de bijeenkomst begonnen is."))
     ids = set(Participant.objects.filter(cohort=meeting.cohort, pk__in=list(participant_ids))
               .values_list("pk", flat=True))
     meeting.attendances.exclude(participant_id__in=ids).delete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -130,9 +131,13 @@ def meeting_attendance(request, pk: int, meeting_pk: int):
     form = AttendanceForm(request.POST or None, participants=participants,
                           initial={"present": present})
     if request.method == "POST" and form.is_valid():
-        count = services.attendance_record(meeting=meeting,
-                                           participant_ids=form.cleaned_data["present"],
-                                           recorded_by=request.user)
+        try:
+            count = services.attendance_record(meeting=meeting,
+                                               participant_ids=form.cleaned_data["present"],
+                                               recorded_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("meetings:detail", pk=meeting.cohort_id, meeting_pk=meeting.pk)
         messages.success(request, ngettext("%(count)d deelnemer was aanwezig.",
                                            "%(count)d deelnemers waren aanwezig.", count)
                          % {"count": count})

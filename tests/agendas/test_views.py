@@ -4,6 +4,7 @@ from datetime import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agendas import services
 from agendas.enums import VisitMode
@@ -143,10 +144,17 @@ def test_agree_button_records_agreement(client, visit_a, host):
 
 
 def test_coordinator_marks_held_participant_cannot(client, visit_a, coordinator, host):
+    from agendas.models import Visit
+
     url = reverse("agendas:mark_held", args=[visit_a.exchange_id, visit_a.pk])
     client.force_login(host.user)
     assert client.post(url, {"held": "1"}).status_code == 404
     client.force_login(coordinator)
+    page = client.post(url, {"held": "1"}, follow=True).content.decode()
+    visit_a.refresh_from_db()
+    assert not visit_a.held and "vanaf de eerste stagedag" in page
+    # Once the first stage day has come, it can be marked.
+    Visit.objects.filter(pk=visit_a.pk).update(days=[timezone.localdate().isoformat()])
     client.post(url, {"held": "1"})
     visit_a.refresh_from_db()
     assert visit_a.held

@@ -50,6 +50,12 @@ def meeting(make_meeting, participant):
 
 
 @pytest.fixture
+def started_meeting(make_meeting, participant):
+    """A meeting that began an hour ago: attendance can be recorded."""
+    return make_meeting(days=0, starts_at=timezone.now() - timedelta(hours=1))
+
+
+@pytest.fixture
 def second_participant(cohort):
     return ParticipantFactory(cohort=cohort, user__email="dewi@gemeente.example",
                               user__name="Dewi Smit")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cohorts.enums import ParticipantStatus
@@ -197,8 +198,16 @@ def test_reminder_rules_set_replaces_offsets_and_replans(meeting, participant, c
         reminder_rules_set(cohort=cohort, days=[0])
 
 
+def test_attendance_record_refused_before_the_meeting(meeting, participant, coordinator):
+    with pytest.raises(ValidationError):
+        attendance_record(meeting=meeting, recorded_by=coordinator,
+                          participant_ids=[participant.pk])
+    assert not Attendance.objects.exists()
+
+
 def test_attendance_record_sets_exactly_the_ticked_participants(
-        meeting, participant, second_participant, coordinator, other_participant):
+        started_meeting, participant, second_participant, coordinator, other_participant):
+    meeting = started_meeting
     assert attendance_record(meeting=meeting, recorded_by=coordinator,
                              participant_ids=[participant.pk, other_participant.pk]) == 1
     assert list(Attendance.objects.values_list("participant_id", flat=True)) == [

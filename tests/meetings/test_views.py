@@ -152,15 +152,15 @@ def test_coordinator_adds_meeting_through_form(client, coordinator, cohort, part
     assert OutboxMessage.objects.filter(kind=KIND_REMINDER, subject_id=meeting.pk).count() == 2
 
 
-def test_meeting_form_shows_errors_for_end_before_start_and_no_place(client, coordinator,
-                                                                      cohort):
+def test_meeting_form_shows_errors_for_end_before_start(client, coordinator, cohort):
     client.force_login(coordinator)
     response = client.post(reverse("meetings:create", args=[cohort.pk]), {
         "kind": "anders", "title": "Fout", "starts_at": "2027-01-10T14:00",
         "ends_at": "2027-01-10T13:00", "online_url": "", "address": ""})
     page = response.content.decode()
     assert "data-error-summary" in page
-    assert "moet eindigen na het begin" in page and "Vul een link of een adres in" in page
+    assert "moet eindigen na het begin" in page
+    assert 'value="Fout"' in page
     assert not Meeting.objects.exists()
 
 
@@ -205,8 +205,9 @@ def test_coordinator_edits_reminder_rules(client, coordinator, cohort, meeting):
     assert "Vul hele getallen in" in bad
 
 
-def test_coordinator_records_attendance(client, coordinator, meeting, participant,
+def test_coordinator_records_attendance(client, coordinator, started_meeting, participant,
                                         second_participant):
+    meeting = started_meeting
     client.force_login(coordinator)
     url = reverse("meetings:attendance", args=[meeting.cohort_id, meeting.pk])
     page = client.get(url).content.decode()
@@ -320,3 +321,20 @@ def test_list_pages_query_count_does_not_grow(client, coordinator, cohort, make_
     for days in range(11, 20):
         make_meeting(days=days)
     assert (_queries(client, meetings_url), _queries(client, outbox_url)) == small
+
+
+def test_standard_meeting_without_link_can_be_moved(client, coordinator, cohort):
+    from meetings.services import meeting_propose_standard
+
+    meeting = meeting_propose_standard(cohort=cohort)[0]
+    assert not meeting.online_url and not meeting.address
+    client.force_login(coordinator)
+    new_start = timezone.localtime(meeting.starts_at) + timedelta(hours=1)
+    response = client.post(reverse("meetings:edit", args=[cohort.pk, meeting.pk]), {
+        "kind": meeting.kind, "title": meeting.title,
+        "starts_at": new_start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (new_start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "online_url": "", "address": ""})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.starts_at == new_start
