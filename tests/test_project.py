@@ -126,3 +126,12 @@ def test_seed_demo_visits_fall_on_days_the_guest_can_come():
     assert planned
     for visit in planned:
         assert not set(visit.day_dates) & guest_unavailable_days(visit), visit
+
+
+@pytest.mark.django_db
+def test_dutch_even_when_the_browser_asks_for_english(client):
+    body = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    text = body.content.decode()
+    assert '<html lang="nl">' in text
+    assert "English" in text  # each language in its own name
+    assert "Engels" not in text
