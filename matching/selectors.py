@@ -308,10 +308,14 @@ def swap_preview(*, run: MatchRun, a: str, b: str, mi: MatchInput | None = None)
     return preview
 
 
-def what_if_for(*, run: MatchRun, a: str, b: str) -> tuple[engine.WhatIf, dict[str, str]]:
-    """'Waarom niet met X?': what pinning a–b would cost the others, from the engine."""
+def what_if_for(*, run: MatchRun, a: str, b: str
+                ) -> tuple[engine.WhatIf, dict[str, str], list[str]]:
+    """'Waarom niet met X?': what pinning a–b would cost the others, from the engine, and,
+    when the pair is not allowed at all, the rules it breaks in plain words."""
     mi = matching_input(cohort=run.cohort, objective=run.objective, triads=run.triads)
-    return engine.what_if(mi.instance, (a, b)), mi.names
+    unacceptable = mi.unacceptable.get(frozenset((a, b)))
+    broken = list(unacceptable.reasons) if unacceptable else []
+    return engine.what_if(mi.instance, (a, b)), mi.names, broken
 
 
 # --- participant side ---------------------------------------------------------------------

@@ -292,6 +292,9 @@ class RepairProposal:
     reasons: list[str] = field(default_factory=list)
     explanation: str = ""
 
+    def get_kind_display(self) -> str:
+        return str(RepairKind(self.kind).label)
+
 
 def exchange_repair_proposal(*, cohort: Cohort, withdrawn_participant: Participant
                              ) -> RepairProposal:

@@ -177,8 +177,8 @@ def what_if(request, pk: int, run_pk: int):
         messages.error(request, _("Kies twee verschillende deelnemers."))
         return redirect("matching:run", pk=pk, run_pk=run.pk)
     try:
-        result, names = selectors.what_if_for(run=run, a=form.cleaned_data["a"],
-                                              b=form.cleaned_data["b"])
+        result, names, broken = selectors.what_if_for(run=run, a=form.cleaned_data["a"],
+                                                      b=form.cleaned_data["b"])
     except engine.MatchingInputError as error:
         messages.error(request, str(error))
         return redirect("matching:run", pk=pk, run_pk=run.pk)
@@ -188,6 +188,7 @@ def what_if(request, pk: int, run_pk: int):
         "cohort": run.cohort, "run": run, "result": result, "changes": changes,
         "a": names.get(result.pin[0]), "b": names.get(result.pin[1]),
         "newly_unmatched": [names.get(x, x) for x in result.newly_unmatched],
+        "broken": broken,
     })
 
 

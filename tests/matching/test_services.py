@@ -115,10 +115,21 @@ def test_swap_preview_shows_broken_rules_and_score_change(four, coordinator):
 def test_what_if_reports_cost_for_others(four, coordinator):
     run = services.match_run_create(cohort=four["bob"].cohort, by=coordinator,
                                     objective="max_total", triads=False)
-    result, names = selectors.what_if_for(run=run, a=str(four["bob"].pk),
-                                          b=str(four["gijs"].pk))
-    assert result.possible
+    result, names, broken = selectors.what_if_for(run=run, a=str(four["bob"].pk),
+                                                  b=str(four["gijs"].pk))
+    assert result.possible and broken == []
     assert {names[c.id] for c in result.changes} == {"Gemma Gemeente", "Zoë Zorg"}
+
+
+def test_what_if_names_the_rule_an_impossible_pair_breaks(four, coordinator):
+    run = services.match_run_create(cohort=four["bob"].cohort, by=coordinator,
+                                    objective="max_total", triads=False)
+    # Bob and Zoë both work at a care provider: the cohort only pairs gemeente–aanbieder.
+    result, _names, broken = selectors.what_if_for(run=run, a=str(four["bob"].pk),
+                                                   b=str(four["zoe"].pk))
+    assert not result.possible
+    assert broken and all("lijst" not in rule for rule in broken), broken
+    assert any("soort" in rule or "koppeling" in rule.lower() for rule in broken), broken
 
 
 def test_exchanges_publish_creates_exchanges_and_outbox_rows(four, coordinator):
