@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -207,10 +208,21 @@ def outbox(request, pk: int):
     status = request.GET.get("status", "")
     if status not in OutboxStatus.values:
         status = ""
-    rows = list(selectors.cohort_outbox(user=request.user, cohort=cohort, status=status)[:300])
+    page = Paginator(selectors.cohort_outbox(user=request.user, cohort=cohort, status=status),
+                     OUTBOX_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = list(page.object_list)
+    subjects = selectors.outbox_subjects(rows)
+    for row in rows:
+        row.subject_title = subjects.get(row.pk, "")
+    counts = selectors.cohort_outbox_counts(user=request.user, cohort=cohort)
     return render(request, "meetings/outbox.html", {
-        "cohort": cohort, "rows": rows, "status": status, "statuses": OutboxStatus.choices,
+        "cohort": cohort, "rows": rows, "page": page, "status": status,
+        "statuses": [(value, label, counts.get(value, 0))
+                     for value, label in OutboxStatus.choices],
     })
+
+
+OUTBOX_PAGE_SIZE = 50
 
 
 @login_required

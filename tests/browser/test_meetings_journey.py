@@ -54,7 +54,7 @@ def test_journey_coordinator_moves_meeting_and_participant_sees_new_time(
     assert "Vervangen: de bijeenkomst is gewijzigd." in cancelled.first.inner_text()
     assert "Geannuleerd" in cancelled.first.inner_text()
     assert "Gepland" in planned.first.inner_text()
-    page.get_by_label("Status").select_option(label="Gepland")
+    page.get_by_label("Status").select_option(value=OutboxStatus.PENDING)
     page.get_by_role("button", name="Tonen").click()
     page.wait_for_url("**status=pending**")
     assert page.locator('tr[data-status="cancelled"]').count() == 0

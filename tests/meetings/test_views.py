@@ -338,3 +338,29 @@ def test_standard_meeting_without_link_can_be_moved(client, coordinator, cohort)
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.starts_at == new_start
+
+
+def test_outbox_page_pages_open_messages_first_and_names_the_meeting(client, coordinator,
+                                                                      meeting):
+    cohort = meeting.cohort
+    sent = OutboxMessage.objects.filter(cohort=cohort).first()
+    for n in range(60):
+        sent.pk = None
+        sent.dedupe_key = f"oud:{n}"
+        sent.status = OutboxStatus.SENT
+        sent.save()
+    client.force_login(coordinator)
+    url = reverse("meetings:outbox", args=[cohort.pk])
+    page = client.get(url).content.decode()
+    assert page.count('data-status="') == 50
+    first_rows = page.split('data-status="')[1:3]
+    assert all(row.startswith("pending") for row in first_rows)
+    assert meeting.title in page and "Pagina 1 van 2" in page
+    second = client.get(url, {"pagina": 2}).content.decode()
+    assert second.count('data-status="sent"') == second.count('data-status="')
+    # An action brings the coordinator back to the filtered page they came from.
+    row = OutboxMessage.objects.filter(cohort=cohort, status=OutboxStatus.PENDING).first()
+    response = client.post(reverse("meetings:outbox_action", args=[cohort.pk, row.pk,
+                                                                  "aanhouden"]),
+                           {"next": f"{url}?status=pending"})
+    assert response["Location"] == f"{url}?status=pending"
