@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,20 +147,26 @@ def visit_update(*, visit: Visit, actor, days: list[date], mode: str, address: s
 def visit_agree(*, visit: Visit, participant) -> Visit:
     """Record that the host or the guest agrees with the visit's days and agenda.
 
-    Side effects: sets agreed_by_host_at or agreed_by_guest_at. Raises ValidationError when
-    the participant is not the host or guest, or when no days are chosen yet.
+    Agreeing with the agenda means accepting it: the other partner's items that are still
+    proposed become accepted (without reopening the visit).
+    Side effects: sets agreed_by_host_at or agreed_by_guest_at, accepts those items. Raises
+    ValidationError when the participant is not the host or guest, or when no days are
+    chosen yet.
     """
     if not visit.days:
         raise ValidationError(_("Kies eerst de dagen van het bezoek."))
+    if participant.pk not in (visit.host_id, visit.guest_id):
+        raise ValidationError(_("Alleen de gastheer/-vrouw en de gast kunnen akkoord geven."))
     now = timezone.now()
+    (visit.items.filter(status=ItemStatus.PROPOSED, cancelled=False)
+     .exclude(proposed_by_id=participant.user_id)
+     .update(status=ItemStatus.ACCEPTED, version=F("version") + 1))
     if participant.pk == visit.host_id:
         visit.agreed_by_host_at = now
         visit.save(update_fields=["agreed_by_host_at", "updated_at"])
     elif participant.pk == visit.guest_id:
         visit.agreed_by_guest_at = now
         visit.save(update_fields=["agreed_by_guest_at", "updated_at"])
-    else:
-        raise ValidationError(_("Alleen de gastheer/-vrouw en de gast kunnen akkoord geven."))
     return visit
 
 

@@ -137,8 +137,16 @@ def participant_next_step(participant: Participant) -> NextStep:
                         reverse("reflections:overview", args=[cohort.pk]),
                         _("Naar mijn reflecties"))
     if exchange is not None:
-        return NextStep(_("Plan de stagedagen samen met uw stagepartner."),
-                        reverse("agendas:planning", args=[exchange.pk]),
+        planning = reverse("agendas:planning", args=[exchange.pk])
+        for visit in exchange.visits.all():
+            mine, theirs = ((visit.agreed_by_host_at, visit.agreed_by_guest_at)
+                            if visit.host_id == participant.pk
+                            else (visit.agreed_by_guest_at, visit.agreed_by_host_at)
+                            if visit.guest_id == participant.pk else (True, None))
+            if theirs and not mine:
+                return NextStep(_("Uw stagepartner is akkoord met de planning. Kijkt u ook, en "
+                                  "geeft u uw akkoord?"), planning, _("Planning bekijken"))
+        return NextStep(_("Plan de stagedagen samen met uw stagepartner."), planning,
                         _("Naar de stageplanning"))
     return NextStep(_("U heeft (nog) geen stagepartner. De coördinator neemt contact met u "
                       "op."))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from cohorts.enums import Region
 from cohorts.models import Cohort, Participant
 
 from . import engine
@@ -46,6 +47,10 @@ def preference_open(cohort: Cohort) -> bool:
     return timezone.localdate() <= cohort.preference_deadline
 
 
+def _region_label(code: str) -> str:
+    return str(dict(Region.choices).get(code, code)) if code else ""
+
+
 def profile_for(participant: Participant) -> engine.Profile:
     org = participant.organisation
     pref: Preference | None = getattr(participant, "preference", None)
@@ -54,7 +59,8 @@ def profile_for(participant: Participant) -> engine.Profile:
         "name": participant_name(participant),
         "organisation_id": str(org.pk),
         "organisation_kind": org.kind,
-        "region": participant.region or org.region,
+        # Province names as people write them: they appear in the reasons ("dezelfde regio").
+        "region": _region_label(participant.region or org.region),
         "domains": frozenset(participant.domains or org.domains or ()),
     }
     if pref is None:
@@ -64,7 +70,7 @@ def profile_for(participant: Participant) -> engine.Profile:
         topics=frozenset(pref.topics),
         wanted_kinds=tuple(pref.wanted_kinds),
         interest_domains=frozenset(pref.interest_domains),
-        regions_can_travel=frozenset(pref.regions),
+        regions_can_travel=frozenset(_region_label(code) for code in pref.regions),
         online_only=pref.online_only,
         available_days_a=frozenset(pref.days_a),
         available_days_b=frozenset(pref.days_b),

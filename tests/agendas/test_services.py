@@ -113,6 +113,21 @@ def test_agree_then_change_reopens_and_notifies(visit_a, host, guest):
     assert visit_a.changes.last().summary.endswith("het akkoord is vervallen")
 
 
+def test_agree_accepts_the_other_partners_proposals_only(visit_a, host, guest):
+    services.visit_update(visit=visit_a, actor=host.user,
+                          days=visit_a.exchange.cohort.week_a_days[:2], mode=VisitMode.ON_SITE)
+    by_host = _item(visit_a, host.user, title="Teamoverleg")
+    by_guest = _item(visit_a, guest.user, title="Vragen over inkoop", start=time(13),
+                     end=time(14))
+    services.visit_agree(visit=visit_a, participant=guest)
+    by_host.refresh_from_db()
+    by_guest.refresh_from_db()
+    assert by_host.status == ItemStatus.ACCEPTED and by_host.version == 2
+    assert by_guest.status == ItemStatus.PROPOSED
+    visit_a.refresh_from_db()
+    assert visit_a.agreed_by_guest_at and not visit_a.agreed_by_host_at
+
+
 def test_agree_by_outsider_refused(visit_a, other_participant, host):
     services.visit_update(visit=visit_a, actor=host.user,
                           days=[visit_a.exchange.cohort.week_a_start], mode=VisitMode.ON_SITE)

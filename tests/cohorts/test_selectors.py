@@ -55,3 +55,26 @@ def test_next_step_published_exchange_leads_to_planning(cohort, participant):
 def test_coordinator_next_step_per_stage(cohort, stage, url_name):
     cohort.stage = stage
     assert coordinator_next_step(cohort).url == reverse(url_name, args=[cohort.pk])
+
+
+def test_next_step_asks_for_agreement_when_partner_agreed(cohort, participant):
+    from django.utils import timezone
+
+    from agendas.services import visit_agree, visit_update, visits_ensure
+
+    participant.profile_completed_at = timezone.now()
+    participant.save()
+    partner = ParticipantFactory(cohort=cohort)
+    exchange = make_exchange(cohort, [participant, partner])
+    cohort.stage = CohortStage.PLANNING
+    cohort.save()
+    visit = visits_ensure(exchange=exchange)[0]
+    visit_update(visit=visit, actor=participant.user, days=[cohort.week_a_start],
+                 mode="op_locatie")
+    assert "Plan de stagedagen" in participant_next_step(participant).text
+    visit.refresh_from_db()
+    visit_agree(visit=visit, participant=partner)
+    assert "akkoord" in participant_next_step(participant).text
+    visit.refresh_from_db()
+    visit_agree(visit=visit, participant=participant)
+    assert "Plan de stagedagen" in participant_next_step(participant).text

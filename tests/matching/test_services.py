@@ -300,3 +300,9 @@ def test_run_fails_with_engine_message_when_a_pin_no_longer_fits(four, coordinat
     assert "pin" in run.error
     with pytest.raises(ValidationError, match="niet klaar"):
         services.exchanges_publish(run=run, by=coordinator)
+
+
+def test_profile_uses_province_names_for_reasons(participant):
+    participant.region = "noord-brabant"
+    participant.save()
+    assert selectors.profile_for(participant).region == "Noord-Brabant"
