@@ -87,3 +87,42 @@ def test_admin_cross_cohort_report_queries_do_not_grow(client, admin_user, coord
         client.force_login(admin_user)
         counts.append(_queries(client, reverse("reports:cross")))
     assert counts[1] <= counts[0], counts
+
+
+def test_run_and_assignment_pages_queries_do_not_grow(client, coordinator):
+    from matching.services import match_run_create
+
+    counts = {"run": [], "assignment": []}
+    for size in (4, 30):
+        cohort, _first = _cohort_of(size, coordinator)
+        run = match_run_create(cohort=cohort, by=coordinator, objective="max_total",
+                               triads=False)
+        assignment = cohort.assignments.first()
+        client.force_login(coordinator)
+        counts["run"].append(_queries(client, reverse("matching:run", args=[cohort.pk, run.pk])))
+        counts["assignment"].append(_queries(
+            client, reverse("reflections:assignment", args=[cohort.pk, assignment.pk])))
+    for page, (small, large) in counts.items():
+        assert large <= small, f"{page}: {small} queries at 4, {large} at 30"
+
+
+def test_admin_lists_queries_do_not_grow(client, admin_user, coordinator):
+    from cohorts.enums import CohortStage
+    from reflections.services import sparring_set
+    from reports.services import export_log_create
+
+    counts = []
+    for size in (3, 30):
+        cohort, _first = _cohort_of(size, coordinator)
+        cohort.stage = CohortStage.AFGEROND
+        cohort.save()
+        for participant in cohort.participants.all():
+            sparring_set(participant=participant, opt_in=True)
+        for _ in range(size):
+            export_log_create(user=admin_user, cohort=cohort, format="csv",
+                              subject="deelnemers")
+        client.force_login(admin_user)
+        counts.append(sum(_queries(client, reverse(name)) for name in
+                          ("reflections:alumni", "reports:export_log",
+                           "cohorts:organisations")))
+    assert counts[1] <= counts[0], counts
