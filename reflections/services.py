@@ -176,7 +176,15 @@ def reflection_nudge(*, assignment: Assignment) -> int:
 
     Side effects: plans one outbox message (kind "reflection_nudge") per such participant,
     at most one per participant per assignment per day. Returns how many were planned.
+    Raises ValidationError before the assignment opens or after its due date: a reminder
+    then only confuses.
     """
+    now = timezone.now()
+    if not assignment.opens_at <= now <= assignment.due_at:
+        raise ValidationError(_("Herinneren kan alleen terwijl de opdracht openstaat (van "
+                                "%(opens)s tot %(due)s).") % {
+            "opens": timezone.localtime(assignment.opens_at).strftime("%d-%m-%Y"),
+            "due": timezone.localtime(assignment.due_at).strftime("%d-%m-%Y")})
     submitted = Response.objects.submitted().filter(assignment=assignment).values(
         "participant_id")
     people = (assignment.cohort.participants.active().exclude(pk__in=submitted)

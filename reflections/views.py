@@ -115,10 +115,14 @@ def assignment_detail(request, pk: int, apk: int):
 def nudge(request, pk: int, apk: int):
     cohort = _managed_cohort(request, pk)
     assignment = get_object_or_404(cohort.assignments, pk=apk)
-    count = services.reflection_nudge(assignment=assignment)
-    messages.success(request, ngettext(
-        "%(count)d herinnering ingepland.", "%(count)d herinneringen ingepland.", count)
-        % {"count": count})
+    try:
+        count = services.reflection_nudge(assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, ngettext(
+            "%(count)d herinnering ingepland.", "%(count)d herinneringen ingepland.", count)
+            % {"count": count})
     return redirect("reflections:assignment", pk=cohort.pk, apk=assignment.pk)
 
 

@@ -124,8 +124,11 @@ def test_what_if_page(client, coordinator, four, run):
 
 def test_publish_then_participant_sees_partner_and_reasons(client, coordinator, four, run):
     _login(client, coordinator)
+    home = reverse("matching:home", args=[run.cohort_id])
+    assert "Wie heeft nog geen voorkeuren?" in client.get(home).content.decode()
     client.post(reverse("matching:publish", args=[run.cohort_id, run.pk]))
     assert Exchange.objects.count() == 2
+    assert "Wie heeft nog geen voorkeuren?" not in client.get(home).content.decode()
     client.logout()
     bob = four["bob"]
     bob.bio = "Ik werk bij de zorg."

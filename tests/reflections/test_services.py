@@ -111,3 +111,13 @@ def test_reflection_nudge_mail_goes_out(cohort, participant, mailoutbox,
     assert [m.to for m in mailoutbox] == [[participant.user.email]]
     assert 'Herinnering: reflectie "Na bezoek A"' in mailoutbox[0].subject
     assert f"/reflecties/{assignment.pk}/invullen/" in mailoutbox[0].body
+
+
+def test_reflection_nudge_refused_before_the_assignment_opens(cohort, participant):
+    assignment = open_assignment(cohort)
+    assignment.opens_at = timezone.now() + timedelta(days=30)
+    assignment.due_at = timezone.now() + timedelta(days=40)
+    assignment.save()
+    with pytest.raises(ValidationError):
+        services.reflection_nudge(assignment=assignment)
+    assert not OutboxMessage.objects.filter(kind="reflection_nudge").exists()
