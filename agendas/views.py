@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cohorts.models import Cohort
+from cohorts.shortcuts import managed_cohort
 
 from . import ics, selectors, services
 from .forms import AgendaItemForm, CommentForm, VisitForm
@@ -244,7 +244,7 @@ def visit_ics(request, exchange_pk: int, visit_pk: int):
 
 @login_required
 def board(request, pk: int):
-    cohort = get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
+    cohort = managed_cohort(request, pk)
     rows = selectors.planning_board(cohort=cohort)
     return render(request, "agendas/board.html", {"cohort": cohort, "rows": rows})
 
@@ -252,7 +252,7 @@ def board(request, pk: int):
 @login_required
 @require_POST
 def nudge(request, pk: int, exchange_pk: int):
-    cohort = get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
+    cohort = managed_cohort(request, pk)
     exchange = get_object_or_404(cohort.exchanges.filter(published_at__isnull=False),
                                  pk=exchange_pk)
     planned = services.exchange_nudge(exchange=exchange, actor=request.user)

@@ -18,12 +18,9 @@ from . import selectors, services
 from .enums import InvitationStatus
 from .forms import CohortForm, InvitationPasteForm, InvitationUploadForm, ProfileForm
 from .importing import parse_invitation_file, parse_pasted_addresses
-from .models import Cohort, Invitation, Organisation, Participant
+from .models import Cohort, Invitation, Organisation
 from .rules import can_confirm_organisations, can_create_cohorts, can_manage_cohort
-
-
-def _managed_cohort(request, pk: int) -> Cohort:
-    return get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
+from .shortcuts import managed_cohort, own_participation
 
 
 def home(request):
@@ -68,7 +65,7 @@ def cohort_create(request):
 
 @login_required
 def cohort_edit(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     form = CohortForm(request.POST or None, instance=cohort)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,10 +83,7 @@ def cohort_detail(request, pk: int):
     cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
     if can_manage_cohort(request.user, cohort):
         return _coordinator_dashboard(request, cohort)
-    participant = get_object_or_404(
-        Participant.objects.active().select_related("organisation"),
-        cohort=cohort, user=request.user,
-    )
+    participant = own_participation(request, cohort.pk)
     from matching.selectors import exchange_for
     from meetings.selectors import meetings_for_cohort
 
@@ -128,7 +122,7 @@ def _coordinator_dashboard(request, cohort: Cohort):
 @login_required
 @require_POST
 def cohort_stage(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     try:
         services.cohort_advance(cohort=cohort, to_stage=request.POST.get("to_stage", ""))
     except ValidationError as error:
@@ -143,7 +137,7 @@ def cohort_stage(request, pk: int):
 @login_required
 @require_POST
 def cohort_copy(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     if not can_create_cohorts(request.user):
         raise Http404
     copy = services.cohort_copy(cohort=cohort, created_by=request.user)
@@ -154,7 +148,7 @@ def cohort_copy(request, pk: int):
 @login_required
 @require_POST
 def cohort_join_link(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     enabled = request.POST.get("action") != "disable"
     had_link = bool(cohort.join_token)
     services.cohort_rotate_join_link(cohort=cohort, enabled=enabled)
@@ -170,7 +164,7 @@ def cohort_join_link(request, pk: int):
 
 @login_required
 def invitations(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     paste_form = InvitationPasteForm(prefix="paste")
     upload_form = InvitationUploadForm(prefix="upload")
     result = None
@@ -223,7 +217,7 @@ def _report_batch(request, batch) -> None:
 @login_required
 @require_POST
 def invitation_action(request, pk: int, invitation_pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     invitation = get_object_or_404(cohort.invitations, pk=invitation_pk)
     action = request.POST.get("action")
     try:
@@ -290,10 +284,7 @@ def join_link(request, token: str):
 
 @login_required
 def profile(request, pk: int):
-    participant = get_object_or_404(
-        Participant.objects.active().select_related("cohort", "user"),
-        cohort_id=pk, user=request.user,
-    )
+    participant = own_participation(request, pk)
     form = ProfileForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.participant_profile_update(participant=participant, **form.cleaned_data)

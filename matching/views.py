@@ -11,27 +11,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cohorts.models import Cohort, Participant
+from cohorts.models import Cohort
+from cohorts.shortcuts import managed_cohort, own_participation
 
 from . import engine, selectors, services
 from .forms import PairForm, PreferenceForm, RunForm
 from .models import Forbid, MatchRun, Pin
 
 
-def _managed_cohort(request, pk: int) -> Cohort:
-    return get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
-
-
 def _run(request, pk: int, run_pk: int) -> MatchRun:
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     return get_object_or_404(MatchRun.objects.select_related("cohort"), cohort=cohort,
                              pk=run_pk)
 
-
-def _own_participant(request, pk: int) -> Participant:
-    return get_object_or_404(
-        Participant.objects.active().select_related("cohort", "organisation", "user"),
-        cohort_id=pk, user=request.user)
 
 
 def _pair_form(cohort: Cohort, data):
@@ -43,7 +35,7 @@ def _pair_form(cohort: Cohort, data):
 
 @login_required
 def preferences(request, pk: int):
-    participant = _own_participant(request, pk)
+    participant = own_participation(request, pk)
     cohort = participant.cohort
     is_open = selectors.preference_open(cohort)
     instance = getattr(participant, "preference", None)
@@ -63,7 +55,7 @@ def preferences(request, pk: int):
 
 @login_required
 def my_exchange(request, pk: int):
-    participant = _own_participant(request, pk)
+    participant = own_participation(request, pk)
     exchange = selectors.exchange_for(participant)
     partners = [m.participant for m in exchange.members.all()
                 if m.participant_id != participant.pk] if exchange else []
@@ -76,7 +68,7 @@ def my_exchange(request, pk: int):
 
 @login_required
 def matching_home(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     form = RunForm(request.POST or None, initial={"triads": cohort.allow_triads})
     if request.method == "POST" and form.is_valid():
         run = services.match_run_create(cohort=cohort, by=request.user, **form.cleaned_data)
@@ -96,7 +88,7 @@ def matching_home(request, pk: int):
 @login_required
 @require_POST
 def remind(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     count = services.preferences_remind(cohort=cohort, by=request.user)
     messages.success(request, ngettext("%(count)d herinnering ingepland.",
                                        "%(count)d herinneringen ingepland.", count)
@@ -107,7 +99,7 @@ def remind(request, pk: int):
 @login_required
 @require_POST
 def pair_rule(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     form = _pair_form(cohort, request.POST)
     action = request.POST.get("action")
     if action not in ("pin", "forbid") or not form.is_valid():
@@ -130,7 +122,7 @@ def pair_rule(request, pk: int):
 @login_required
 @require_POST
 def pair_rule_delete(request, pk: int, kind: str, rule_pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     model = Pin if kind == "pin" else Forbid
     get_object_or_404(model, cohort=cohort, pk=rule_pk).delete()
     messages.success(request, _("Verwijderd."))
@@ -194,7 +186,7 @@ def what_if(request, pk: int, run_pk: int):
 
 @login_required
 def compare(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     runs = MatchRun.objects.filter(cohort=cohort)
     ids = [request.GET.get("links", ""), request.GET.get("rechts", "")]
     if not all(x.isdigit() for x in ids):
@@ -225,7 +217,7 @@ def publish(request, pk: int, run_pk: int):
 
 @login_required
 def repair(request, pk: int, participant_pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     participant = get_object_or_404(cohort.participants.select_related("user"),
                                     pk=participant_pk)
     if request.method == "POST":

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort, Participant
 from cohorts.rules import can_manage_cohort
+from cohorts.shortcuts import managed_cohort
 from notifications import kinds
 from notifications.emails import render_message
 from notifications.enums import OutboxStatus
@@ -29,10 +30,6 @@ from . import selectors, services
 from .forms import AttendanceForm, MaterialForm, MeetingForm, ReminderRulesForm
 from .ics import meeting_calendar
 from .models import Meeting, MeetingMaterial
-
-
-def _managed_cohort(request, pk: int) -> Cohort:
-    return get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
 
 
 def _managed_meeting(request, pk: int, meeting_pk: int) -> Meeting:
@@ -60,7 +57,7 @@ def meeting_list(request, pk: int):
 
 @login_required
 def meeting_create(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         meeting = services.meeting_create(cohort=cohort, **form.cleaned_data)
@@ -74,7 +71,7 @@ def meeting_create(request, pk: int):
 @login_required
 @require_POST
 def meeting_propose(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     created = services.meeting_propose_standard(cohort=cohort)
     if created:
         messages.success(request, ngettext(
@@ -190,7 +187,7 @@ def meeting_ics(request, pk: int, meeting_pk: int):
 
 @login_required
 def reminder_rules(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     current = ", ".join(str(d) for d in services.reminder_offsets(cohort=cohort))
     form = ReminderRulesForm(request.POST or None, initial={"days": current})
     if request.method == "POST" and form.is_valid():
@@ -204,7 +201,7 @@ def reminder_rules(request, pk: int):
 
 @login_required
 def outbox(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     status = request.GET.get("status", "")
     if status not in OutboxStatus.values:
         status = ""
@@ -227,7 +224,7 @@ OUTBOX_PAGE_SIZE = 50
 
 @login_required
 def outbox_preview(request, pk: int, message_pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     message = get_object_or_404(selectors.cohort_outbox(user=request.user, cohort=cohort),
                                 pk=message_pk)
     rendered, stale = None, False
@@ -257,7 +254,7 @@ OUTBOX_ACTIONS = {
 @login_required
 @require_POST
 def outbox_action(request, pk: int, message_pk: int, action: str):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     message = get_object_or_404(selectors.cohort_outbox(user=request.user, cohort=cohort),
                                 pk=message_pk)
     if action not in OUTBOX_ACTIONS:

@@ -13,11 +13,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cohorts.models import Cohort
+from cohorts.shortcuts import managed_cohort
 from reports.models import ExportFormat
 from reports.services import export_log_create
 
@@ -60,7 +60,7 @@ def account_delete(request):
 
 @login_required
 def retention(request, pk: int):
-    cohort = get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
+    cohort = managed_cohort(request, pk)
     return render(request, "privacy/retention.html", {
         "cohort": cohort, "overview": selectors.retention_overview(cohort),
     })

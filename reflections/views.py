@@ -14,22 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cohorts.models import Cohort, Participant
+from cohorts.models import Cohort
 from cohorts.rules import can_manage_cohort
+from cohorts.shortcuts import managed_cohort, own_participation
 
 from . import selectors, services
 from .forms import AssignmentForm, QuestionForm, ResponseForm, SparringForm
 from .models import Assignment, Response, SparringOptIn
-
-
-def _managed_cohort(request, pk: int) -> Cohort:
-    return get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
-
-
-def _own_participant(request, pk: int) -> Participant:
-    return get_object_or_404(
-        Participant.objects.active().select_related("cohort", "user"),
-        cohort_id=pk, user=request.user)
 
 
 @login_required
@@ -40,7 +31,7 @@ def overview(request, pk: int):
             "cohort": cohort, "assignments": selectors.assignments_with_counts(cohort),
             "participant_count": cohort.participants.active().count(),
         })
-    participant = _own_participant(request, pk)
+    participant = own_participation(request, pk)
     opt_in = SparringOptIn.objects.filter(participant=participant).first()
     return render(request, "reflections/participant_overview.html", {
         "cohort": cohort, "participant": participant,
@@ -55,7 +46,7 @@ def overview(request, pk: int):
 @login_required
 @require_POST
 def standard_add(request, pk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     created = services.assignments_create_standard(cohort=cohort)
     if created:
         messages.success(request, ngettext("%(count)d standaardopdracht toegevoegd.",
@@ -68,7 +59,7 @@ def standard_add(request, pk: int):
 
 @login_required
 def assignment_edit(request, pk: int, apk: int | None = None):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     assignment = get_object_or_404(cohort.assignments, pk=apk) if apk else None
     form = AssignmentForm(request.POST or None, instance=assignment)
     if request.method == "POST" and form.is_valid():
@@ -82,7 +73,7 @@ def assignment_edit(request, pk: int, apk: int | None = None):
 
 @login_required
 def question_edit(request, pk: int, apk: int, qpk: int | None = None):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     assignment = get_object_or_404(cohort.assignments, pk=apk)
     question = get_object_or_404(assignment.questions, pk=qpk) if qpk else None
     form = QuestionForm(request.POST or None, instance=question)
@@ -99,7 +90,7 @@ def question_edit(request, pk: int, apk: int, qpk: int | None = None):
 def assignment_detail(request, pk: int, apk: int):
     cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
     if not can_manage_cohort(request.user, cohort):
-        _own_participant(request, pk)
+        own_participation(request, pk)
         return redirect("reflections:answer", pk=pk, apk=apk)
     assignment = get_object_or_404(cohort.assignments, pk=apk)
     rows = selectors.assignment_statuses(assignment)
@@ -113,7 +104,7 @@ def assignment_detail(request, pk: int, apk: int):
 @login_required
 @require_POST
 def nudge(request, pk: int, apk: int):
-    cohort = _managed_cohort(request, pk)
+    cohort = managed_cohort(request, pk)
     assignment = get_object_or_404(cohort.assignments, pk=apk)
     try:
         count = services.reflection_nudge(assignment=assignment)
@@ -127,7 +118,7 @@ def nudge(request, pk: int, apk: int):
 
 
 def _answer_context(request, pk: int, apk: int):
-    participant = _own_participant(request, pk)
+    participant = own_participation(request, pk)
     assignment = get_object_or_404(Assignment.objects.filter(cohort_id=pk), pk=apk)
     questions = list(assignment.questions.all())
     return participant, assignment, questions, selectors.response_for(participant, assignment)
@@ -204,7 +195,7 @@ def response_detail(request, pk: int, rpk: int):
 @login_required
 @require_POST
 def sparring(request, pk: int):
-    participant = _own_participant(request, pk)
+    participant = own_participation(request, pk)
     if participant.cohort.stage not in selectors.ALUMNI_STAGES:
         raise Http404
     opt_in = request.POST.get("action") != "stop"

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
 from cohorts.models import Cohort
+from cohorts.shortcuts import managed_cohort
 
 from . import exports, selectors, services
 from .models import ExportFormat, ExportLog
@@ -48,7 +49,7 @@ def _download(request, *, cohorts, cohort: Cohort | None, fmt: str, name: str):
 
 @login_required
 def cohort_report(request, pk: int):
-    cohort = get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
+    cohort = managed_cohort(request, pk)
     return render(request, "reports/cohort_report.html", {
         "cohort": cohort, "report": selectors.cohort_report(cohort),
         "subjects": exports.SUBJECTS, "min_group": selectors.MIN_GROUP,
@@ -57,7 +58,7 @@ def cohort_report(request, pk: int):
 
 @login_required
 def cohort_export(request, pk: int, fmt: str):
-    cohort = get_object_or_404(Cohort.objects.managed_by(request.user), pk=pk)
+    cohort = managed_cohort(request, pk)
     return _download(request, cohorts=[cohort], cohort=cohort, fmt=fmt,
                      name=slugify(cohort.name) or "cohort")
 
