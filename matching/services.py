@@ -104,6 +104,14 @@ def forbid_create(*, cohort: Cohort, a: Participant, b: Participant, by=None) ->
     return forbid
 
 
+def pair_rule_delete(*, cohort: Cohort, kind: str, rule_pk: int) -> bool:
+    """Remove a pin ("pin") or forbid (anything else) of this cohort. Side effects: deletes
+    the row. Returns False when there was none (already removed, or another cohort's)."""
+    model = Pin if kind == "pin" else Forbid
+    deleted, _rows = model.objects.filter(cohort=cohort, pk=rule_pk).delete()
+    return bool(deleted)
+
+
 # --- runs ---------------------------------------------------------------------------------
 
 def match_run_create(*, cohort: Cohort, by, objective: str, triads: bool,

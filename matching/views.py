@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,7 +17,7 @@ from cohorts.shortcuts import managed_cohort, own_participation
 
 from . import engine, selectors, services
 from .forms import PairForm, PreferenceForm, RunForm
-from .models import Forbid, MatchRun, Pin
+from .models import MatchRun
 
 
 def _run(request, pk: int, run_pk: int) -> MatchRun:
@@ -123,8 +124,8 @@ def pair_rule(request, pk: int):
 @require_POST
 def pair_rule_delete(request, pk: int, kind: str, rule_pk: int):
     cohort = managed_cohort(request, pk)
-    model = Pin if kind == "pin" else Forbid
-    get_object_or_404(model, cohort=cohort, pk=rule_pk).delete()
+    if not services.pair_rule_delete(cohort=cohort, kind=kind, rule_pk=rule_pk):
+        raise Http404
     messages.success(request, _("Verwijderd."))
     return redirect("matching:home", pk=cohort.pk)
 

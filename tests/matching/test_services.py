@@ -84,6 +84,16 @@ def test_forbid_replaces_pin(four, coordinator):
     assert forbid.a_id < forbid.b_id
 
 
+def test_pair_rule_delete_only_in_its_own_cohort(four, coordinator):
+    cohort = four["bob"].cohort
+    pin = services.pin_create(cohort=cohort, a=four["bob"], b=four["gijs"], by=coordinator)
+    other = CohortFactory()
+    assert not services.pair_rule_delete(cohort=other, kind="pin", rule_pk=pin.pk)
+    assert Pin.objects.filter(pk=pin.pk).exists()
+    assert services.pair_rule_delete(cohort=cohort, kind="pin", rule_pk=pin.pk)
+    assert not Pin.objects.exists()
+
+
 def test_large_cohort_run_is_queued_for_the_worker(four, coordinator, monkeypatch,
                                                    django_capture_on_commit_callbacks):
     monkeypatch.setattr(services, "LARGE_COHORT", 3)
