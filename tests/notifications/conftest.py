@@ -206,7 +206,7 @@ def start_celery_worker(transactional_db, tmp_path):
             "REDIS_URL": settings.REDIS_URL,
             "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
             "EMAIL_FILE_PATH": str(mail_dir),
-            "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+            "DJANGO_SETTINGS_MODULE": "wisselstage.settings",
             "PYTHONPATH": str(REPO),
             "PYTHONUNBUFFERED": "1",
             **(extra_env or {}),
