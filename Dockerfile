@@ -2,8 +2,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-COPY requirements.lock .
-RUN pip install --no-cache-dir -r requirements.lock
+COPY requirements.lock build-constraints.txt ./
+RUN pip install --no-cache-dir pip==26.3 \
+    && pip install --no-cache-dir --build-constraint build-constraints.txt -r requirements.lock
 COPY . .
 # collectstatic needs settings to load; these values exist only during the build.
 RUN DEBUG=false SECRET_KEY=build-only-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \

@@ -2,16 +2,16 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock build-constraints.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint bench bench-load install demo clean
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock build-constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet pip==26.3
+	$(BIN)/python -m pip install --quiet --build-constraint build-constraints.txt -r requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
