@@ -1,11 +1,10 @@
-"""Index-level matching algorithms for ``matching.engine`` (pure Python + scipy/rustworkx).
+"""Index-level matching algorithms for ``matching.engine`` (pure Python).
 
 Nodes are ints ``0..n-1``; edges are ``(u, v, w)`` with ``u < v`` and integer ``w >= 0``.
 Every function here is deterministic for a given (sorted) edge list.
 
-* ``max_weight_max_card``: maximum cardinality first, then maximum total weight: scipy's LAPJV
-  on the bipartite double cover (exact whenever the LP optimum is integral, always for bipartite
-  graphs), rustworkx blossom for the components where it is not.
+* ``max_weight_max_card`` (in ``matching.engine_weighted``): maximum cardinality first, then
+  maximum total weight.
 * ``max_min_max_card``: maximum cardinality, then the highest minimum edge weight (binary search
   over the distinct weights with a cardinality check), then maximum total weight.
 * ``stable_roommates``: Irving's algorithm for stable roommates with incomplete lists,
@@ -17,6 +16,8 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
+
+from matching.engine_weighted import max_weight_max_card
 
 
 # ------------------------------------------------------------------------------------------
@@ -40,162 +41,8 @@ def components(n: int, edges: Iterable[tuple[int, int]]) -> list[int]:
 
 
 # ------------------------------------------------------------------------------------------
-# maximum cardinality, then maximum weight
+# maximum cardinality, then the highest minimum
 # ------------------------------------------------------------------------------------------
-def max_weight_max_card(
-    eu: Sequence[int], ev: Sequence[int], ew: Sequence[int]
-) -> tuple[list[tuple[int, int]], str]:
-    """Maximum-cardinality matching of maximum total weight; returns (sorted pairs, algorithm).
-
-    Edges ``(eu[k], ev[k])`` with ``eu[k] < ev[k]`` and integer weight ``ew[k] >= 0``.
-
-    Step 1 (exact certificate, scipy LAPJV): solve the assignment problem on the bipartite
-    double cover (node x -> left copy and right copy; edge u-v -> (u_L, v_R) and (v_L, u_R);
-    diagonal (x_L, x_R) = "x unmatched"), with weight BIG + w per edge so cardinality comes
-    first. The optimal permutation is an optimal solution of the fractional matching LP; its
-    cycles of length 2 are matched pairs, even cycles split into two alternating matchings of
-    equal weight (LP optimality), and only odd cycles (>= 3) are fractional. For a bipartite
-    graph odd cycles cannot occur, so this is the plain LAPJV route.
-    Step 2 (odd components): a connected component with an odd number of people has no
-    perfect matching, and its LP optimum is usually fractional only because of that parity.
-    Add one dummy partner adjacent to all its members with weight 0: every matching of the
-    component leaves someone free, so the dummy always adds exactly one pair and the optimum
-    is unchanged; with the parity fixed the LP is usually integral (then exact again).
-    Step 3 (exact fallback, rustworkx blossom): every component whose LP stays fractional is
-    solved with ``rustworkx.max_weight_matching(max_cardinality=True)``. The LP is separable
-    over components, so the other components stay optimal.
-    """
-    if len(eu) == 0:
-        return [], "none"
-    import numpy as np
-    from scipy.sparse import coo_array
-    from scipy.sparse.csgraph import connected_components
-
-    eu = np.asarray(eu, dtype=np.int64)
-    ev = np.asarray(ev, dtype=np.int64)
-    wi = np.asarray(ew, dtype=np.int64)
-    nodes = np.unique(np.concatenate([eu, ev]))
-    m = len(nodes)
-    maxw = int(wi.max())
-    if (maxw * (m // 2 + 2) + 2) * (m + 1) >= 2**52:  # float64 LAPJV would not be exact
-        edges = list(zip(eu.tolist(), ev.tolist(), wi.tolist(), strict=True))
-        return sorted(_general_weighted(edges)), "rustworkx-blossom(grote scores)"
-    cu = np.searchsorted(nodes, eu)
-    cv = np.searchsorted(nodes, ev)
-    pairs, odd = _lp_matching(cu, cv, wi, m)
-    algorithm = "scipy-lapjv"
-    if odd:
-        adj = coo_array((np.ones(len(cu)), (cu, cv)), shape=(m, m)).tocsr()
-        _, labels = connected_components(adj, directed=False)
-        bad = sorted(set(labels[odd].tolist()))
-        lab = labels.tolist()
-        badset = set(bad)
-        pairs = [p for p in pairs if lab[p[0]] not in badset]
-        sizes = np.bincount(labels)
-        fixed = 0
-        blossom: list[tuple[int, int, int]] = []
-        for comp in bad:
-            emask = labels[cu] == comp
-            su, sv, sw = cu[emask], cv[emask], wi[emask]
-            if sizes[comp] % 2 == 1:
-                members = np.flatnonzero(labels == comp)  # sorted
-                k = len(members)  # local ids 0..k-1, dummy = k (weight-0 edges to all)
-                local = np.arange(k, dtype=np.int64)
-                du = np.concatenate([np.searchsorted(members, su), local])
-                dv = np.concatenate([np.searchsorted(members, sv), np.full(k, k)])
-                dw = np.concatenate([sw, np.zeros(k, dtype=np.int64)])
-                sub_pairs, sub_odd = _lp_matching(du, dv, dw, k + 1)
-                if not sub_odd:
-                    ml = members.tolist()
-                    pairs += [(ml[a], ml[b]) for a, b in sub_pairs if b != k]
-                    fixed += 1
-                    continue
-            blossom += list(zip(su.tolist(), sv.tolist(), sw.tolist(), strict=True))
-        if fixed:
-            algorithm += f"+dummy-partner({fixed} odd comp.)"
-        if blossom:
-            pairs += _general_weighted(blossom)
-            algorithm += f"+rustworkx-blossom({len(bad) - fixed} comp.)"
-    nl = nodes.tolist()
-    out = sorted((nl[a], nl[b]) for a, b in pairs)
-    return out, algorithm
-
-
-def _lp_matching(cu, cv, wi, m: int) -> tuple[list[tuple[int, int]], list[int]]:
-    """LAPJV on the double cover of the graph on nodes 0..m-1 (see max_weight_max_card).
-
-    Returns (integral pairs, nodes on fractional odd cycles). Only nodes in 0..m-1 that have an
-    edge take part; others simply map to themselves."""
-    import numpy as np
-    from scipy.sparse import coo_array
-    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-
-    w = wi.astype(np.float64)
-    maxw = float(w.max()) if len(w) else 0.0
-    big = maxw * (m // 2) + 1.0  # one more pair beats any weight difference
-    c = big + maxw + 1.0  # shift: every cost >= 1, so no explicit zeros
-    diag = np.arange(m, dtype=np.int64)
-    rows = np.concatenate([cu, cv, diag])
-    cols = np.concatenate([cv, cu, diag])
-    cost_e = c - (big + w)
-    costs = np.concatenate([cost_e, cost_e, np.full(m, c)])
-    mat = coo_array((costs, (rows, cols)), shape=(m, m)).tocsr()
-    r_ind, c_ind = min_weight_full_bipartite_matching(mat)
-    sigma = np.empty(m, dtype=np.int64)
-    sigma[r_ind] = c_ind
-    sig = sigma.tolist()
-    seen = [False] * m
-    pairs: list[tuple[int, int]] = []
-    odd: list[int] = []
-    for s in range(m):
-        if seen[s]:
-            continue
-        seen[s] = True
-        x = sig[s]
-        if x == s:
-            continue
-        if sig[x] == s:
-            seen[x] = True
-            pairs.append((s, x) if s < x else (x, s))
-            continue
-        cyc = [s]
-        while x != s:
-            seen[x] = True
-            cyc.append(x)
-            x = sig[x]
-        if len(cyc) % 2:
-            odd.extend(cyc)
-            continue
-        # s is the smallest member (scan order); take (c0,c1), (c2,c3), ...
-        for i in range(0, len(cyc), 2):
-            a, b = cyc[i], cyc[i + 1]
-            pairs.append((a, b) if a < b else (b, a))
-    return pairs, odd
-
-
-def _general_weighted(edges: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
-    import rustworkx as rx
-
-    if not edges:
-        return []
-    idx: dict[int, int] = {}
-    rev: list[int] = []
-    for u, v, _ in edges:
-        for x in (u, v):
-            if x not in idx:
-                idx[x] = len(rev)
-                rev.append(x)
-    g = rx.PyGraph(multigraph=False)
-    g.add_nodes_from(rev)
-    g.add_edges_from([(idx[u], idx[v], w) for u, v, w in edges])
-    mate = rx.max_weight_matching(g, max_cardinality=True, weight_fn=lambda w: w)
-    out = []
-    for x, y in sorted(mate):
-        a, b = rev[x], rev[y]
-        out.append((a, b) if a < b else (b, a))
-    return out
-
-
 def max_min_max_card(
     eu: Sequence[int], ev: Sequence[int], ew: Sequence[int], cap: float = math.inf
 ) -> tuple[list[tuple[int, int]], str, int]:

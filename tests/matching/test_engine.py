@@ -532,3 +532,40 @@ def test_cli_missing_file_exit_code_2(tmp_path):
         cwd=REPO, capture_output=True, text=True, timeout=60,
     )
     assert proc.returncode == 2 and "nope.json" in proc.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# bulk pair validation (the fast path) against the careful loop
+# ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(20))
+def test_bulk_pair_columns_equal_the_careful_loop(seed):
+    from matching.engine import _pair_columns, _pair_columns_careful
+
+    rng = random.Random(seed)
+    inst = random_instance(rng, rng.randint(2, 25), likes=seed % 2 == 1)
+    pairs = [Pair(p.b, p.a, p.score, p.b_likes, p.a_likes) if rng.random() < 0.5 else p
+             for p in inst.pairs]  # both orders of a and b
+    if seed % 4 == 3:  # likes plus an explicit score that differs from their sum
+        pairs = [p._replace(score=7) for p in pairs]
+    idx = {p.id: i for i, p in enumerate(sorted(inst.participants))}
+    fast = _pair_columns(pairs, idx)
+    assert fast is not None
+    assert fast == _pair_columns_careful(pairs, idx)
+
+
+@pytest.mark.parametrize("bad", [
+    Pair("p1", "p9", 1.0), Pair("p1", "p1", 1.0), Pair("p1", "p2", -1.0),
+    Pair("p1", "p2", float("nan")), Pair("p1", "p2", float("inf")), Pair("p1", "p2", True),
+    Pair("p1", "p2", "7"), Pair("p1", "p2", None), Pair("p1", "p2", None, 1.0, None),
+    Pair(["p1"], "p2", 1.0), Pair(1, "p2", 1.0),
+], ids=repr)
+def test_bulk_pair_columns_leave_every_bad_pair_to_the_careful_loop(bad):
+    """Hidden among good pairs, a bad one makes the bulk path step aside, so the careful loop
+    names it (its messages are tested above)."""
+    from matching.engine import _pair_columns, _pair_columns_careful
+
+    idx = {f"p{i}": i for i in range(1, 6)}
+    good = [Pair(f"p{i}", f"p{i + 1}", 2.0) for i in range(1, 5)]
+    assert _pair_columns(good[:2] + [bad] + good[2:], idx) is None
+    with pytest.raises(MatchingInputError):
+        _pair_columns_careful(good[:2] + [bad] + good[2:], idx)
