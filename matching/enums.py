@@ -37,6 +37,7 @@ class RunStatus(models.TextChoices):
 
 class RepairKind(models.TextChoices):
     SUBSTITUTE = "substitute", _("Vervanger uit de niet-gekoppelden")
+    PAIR_UP = "pair_up", _("Nieuw paar van twee achterblijvers")
     TRIAD = "triad", _("Drietal met een bestaand paar")
     SHRINK = "shrink", _("Drietal wordt een paar")
     NONE = "none", _("Geen herstel mogelijk")

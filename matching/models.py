@@ -7,6 +7,7 @@ so outsiders find nothing and get a 404.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Objective, RunStatus
@@ -66,6 +67,9 @@ class MatchRun(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a worker claims the run; the reaper measures "running too long" from here, so a
+    # run that waited in the queue behind others is not failed for the wait.
+    started_at = models.DateTimeField(null=True, blank=True)
     objective = models.CharField(_("doel"), max_length=20, choices=Objective.choices,
                                  default=Objective.MAX_TOTAL)
     triads = models.BooleanField(_("drietallen toestaan"), default=False)
@@ -95,6 +99,13 @@ class MatchRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def error_text(self) -> str:
+        """The reason a run failed, in the reader's language. Reasons the app writes itself are
+        stored in Dutch (marked with gettext_noop) and translated here; the engine's messages
+        have no translation and pass unchanged."""
+        return gettext(self.error) if self.error else ""
 
 
 class _PairRule(models.Model):

@@ -3,12 +3,17 @@ messages) and says which in its docstring."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from cohorts.enums import ParticipantStatus
 from cohorts.models import Cohort, Participant
@@ -18,10 +23,24 @@ from notifications.services import outbox_plan_many
 from . import engine, selectors
 from .enums import Objective, RepairKind, RunStatus
 from .models import Exchange, ExchangeMember, Forbid, MatchRun, Pin, Preference
-from .selectors import MatchInput, group_score, pid
+from .selectors import MatchInput, group_score, participant_name, pid
+
+logger = logging.getLogger(__name__)
 
 # Above this many active participants a run goes to a Celery worker.
 LARGE_COHORT = 200
+
+# Reasons stored in MatchRun.error in Dutch and translated when shown (MatchRun.error_text).
+RUN_INTERRUPTED = gettext_noop(
+    "De berekening is onderbroken (de server is herstart of had te weinig geheugen). "
+    "Start de koppeling opnieuw.")
+RUN_TOO_LONG = gettext_noop("De matching duurde te lang en is afgebroken.")
+RUN_NOT_STARTED = gettext_noop(
+    "De berekening is niet gestart (de achtergrondverwerking was niet bereikbaar). "
+    "Start de koppeling opnieuw.")
+RUN_BROKEN = gettext_noop(
+    "De berekening is mislukt door een fout in Wisselstage; de beheerder kan die in het logboek "
+    "terugvinden. Start de koppeling opnieuw; blijft het misgaan, meld het dan.")
 
 
 # --- preferences ----------------------------------------------------------------------------
@@ -136,8 +155,14 @@ def match_run_create(*, cohort: Cohort, by, objective: str, triads: bool,
     return run
 
 
-def _set_progress(run_id: int, status: str, progress: int) -> None:
-    MatchRun.objects.filter(pk=run_id).update(status=status, progress=progress)
+def _running(run_id: int):
+    # Every write of a worker is conditional on the run still running: once the reaper (or the
+    # time limit) has failed it, a late worker changes nothing.
+    return MatchRun.objects.filter(pk=run_id, status=RunStatus.RUNNING)
+
+
+def _set_progress(run_id: int, progress: int) -> None:
+    _running(run_id).update(progress=progress)
 
 
 def _result_from(mi: MatchInput, groups: list[list[str]], pinned: set[frozenset[str]],
@@ -171,35 +196,73 @@ def _result_from(mi: MatchInput, groups: list[list[str]], pinned: set[frozenset[
 
 
 def match_run_execute(*, run: MatchRun) -> MatchRun:
-    """Solve a queued run. Side effects: updates the run's status, progress, result and stats
-    (failed with the engine's message when the input is invalid)."""
+    """Solve a queued run. Side effects: claims it (queued → running, started_at), updates its
+    progress, then stores result and stats as done (failed with the engine's message when the
+    input is invalid). Does nothing for a run that is not queued (a task delivered twice).
+    A run the reaper failed meanwhile stays failed: the late result is discarded."""
     claimed = MatchRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, progress=5)
+        status=RunStatus.RUNNING, progress=5, started_at=timezone.now())
     if not claimed:
         return run
     try:
         mi = selectors.matching_input(
             cohort=run.cohort, objective=run.objective, triads=run.triads,
-            progress=lambda pct: _set_progress(run.pk, RunStatus.RUNNING, pct))
+            progress=lambda pct: _set_progress(run.pk, pct))
         started = time.perf_counter()
         solved = engine.solve(mi.instance)
         seconds = round(time.perf_counter() - started, 4)
     except engine.MatchingInputError as exc:
-        MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, progress=100,
-                                                  error=str(exc))
+        match_run_fail(run_id=run.pk, reason=str(exc))
         run.refresh_from_db()
         return run
-    _set_progress(run.pk, RunStatus.RUNNING, 90)
+    except Exception:  # a bug: say so now instead of "running" until the reaper comes
+        logger.exception("Match run %s failed.", run.pk)
+        match_run_fail(run_id=run.pk, reason=RUN_BROKEN)
+        run.refresh_from_db()
+        return run
+    _set_progress(run.pk, 90)
     groups = [list(e.members) for e in solved.exchanges]
     pinned = {frozenset(e.members) for e in solved.exchanges if e.pinned}
     unmatched = [{"id": u.id, "reason": u.reason} for u in solved.unmatched]
     result, stats = _result_from(mi, groups, pinned, unmatched, solved.messages)
     stats.update(algorithm=solved.stats.algorithm, seconds=seconds,
                  stable_exists=solved.stats.stable_exists)
-    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100,
-                                              result=result, stats=stats)
+    if not _running(run.pk).update(status=RunStatus.DONE, progress=100, result=result,
+                                   stats=stats):
+        logger.warning("Match run %s finished after it was marked failed; result discarded.",
+                       run.pk)
     run.refresh_from_db()
     return run
+
+
+def match_run_fail(*, run_id: int, reason: str) -> bool:
+    """Mark a running run failed with `reason` (shown to the coordinator). Side effects: the
+    row becomes failed, progress 100. Returns False when it was no longer running."""
+    return bool(_running(run_id).update(status=RunStatus.FAILED, progress=100, error=reason))
+
+
+def match_runs_reap_stuck(*, now: datetime | None = None) -> int:
+    """Fail runs whose worker died (killed, out of memory, a restart): runs still running
+    MATCH_RUN_TIMEOUT_SECONDS after they were claimed, and runs still queued that long after
+    they were created (their task never reached a worker). A redelivered task does not pick such a
+    run up again (it only claims queued runs), so without this it would stay running forever.
+
+    Side effects: those rows become failed with RUN_INTERRUPTED, which asks the coordinator to
+    start again; a worker that still finishes later changes nothing (`match_run_execute`).
+    Returns the number failed.
+    """
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.MATCH_RUN_TIMEOUT_SECONDS)
+    reaped = MatchRun.objects.filter(
+        Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff),
+        status=RunStatus.RUNNING,
+    ).update(status=RunStatus.FAILED, progress=100, error=RUN_INTERRUPTED)
+    # Queued that long: the task never reached a worker (the broker was down when it was sent).
+    reaped += MatchRun.objects.filter(created_at__lt=cutoff, status=RunStatus.QUEUED).update(
+        status=RunStatus.FAILED, progress=100, error=RUN_NOT_STARTED)
+    if reaped:
+        logger.warning("%d match runs were still running after %d s and were marked failed.",
+                       reaped, settings.MATCH_RUN_TIMEOUT_SECONDS)
+    return reaped
 
 
 def match_run_swap(*, run: MatchRun, a: str, b: str, by) -> MatchRun:
@@ -294,8 +357,9 @@ class RepairProposal:
     withdrawn: Participant
     exchange: Exchange | None = None
     left: list[Participant] = field(default_factory=list)  # who stays in the exchange
-    newcomer: Participant | None = None  # substitute from the unmatched
+    newcomer: Participant | None = None  # substitute, or the other one left alone
     target: Exchange | None = None  # existing pair that becomes a triad
+    dissolved: Exchange | None = None  # the newcomer's exchange, left with no one else
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     explanation: str = ""
@@ -307,8 +371,10 @@ class RepairProposal:
 def exchange_repair_proposal(*, cohort: Cohort, withdrawn_participant: Participant
                              ) -> RepairProposal:
     """Propose how to repair the exchange of someone who withdraws, keeping every other
-    exchange as it is: a triad shrinks to a pair; a partner left alone gets a substitute
-    from the unmatched, or joins an existing pair as a triad. Writes nothing."""
+    exchange as it is and every exchange reciprocal: a triad shrinks to a pair; a partner left
+    alone is paired with someone left alone by another withdrawal, else gets a substitute from
+    the unmatched, else joins an existing pair as a triad. Members who already withdrew (an
+    account deleted after publishing) count as gone. Writes nothing."""
     member = (ExchangeMember.objects.filter(cohort=cohort, participant=withdrawn_participant)
               .select_related("exchange").first())
     proposal = RepairProposal(RepairKind.NONE, withdrawn_participant)
@@ -317,10 +383,15 @@ def exchange_repair_proposal(*, cohort: Cohort, withdrawn_participant: Participa
         return proposal
     exchange = member.exchange
     proposal.exchange = exchange
-    left = [m.participant for m in exchange.members.select_related("participant__user")
-            if m.participant_id != withdrawn_participant.pk]
-    proposal.left = left
     mi = selectors.matching_input(cohort=cohort)
+    # Only active participants have a profile; anyone else in the exchange has left already.
+    left = [m.participant for m in exchange.members.select_related("participant__user")
+            if m.participant_id != withdrawn_participant.pk and pid(m.participant) in mi.profiles]
+    proposal.left = left
+    if not left:
+        proposal.explanation = gettext("Niemand anders uit deze uitwisseling doet nog mee; de "
+                                       "uitwisseling vervalt.")
+        return proposal
     if len(left) == 2:
         score, reasons, broken = group_score([pid(x) for x in left], mi)
         proposal.kind, proposal.score, proposal.reasons = RepairKind.SHRINK, score, reasons
@@ -329,6 +400,29 @@ def exchange_repair_proposal(*, cohort: Cohort, withdrawn_participant: Participa
         return proposal
     alone = left[0]
     me = pid(alone)
+    intact: list[tuple[Exchange, list[str]]] = []
+    stranded: list[tuple[Exchange, str]] = []  # exchanges with one active member left
+    for other in Exchange.objects.filter(cohort=cohort).exclude(pk=exchange.pk) \
+            .prefetch_related("members"):
+        ids = [pid(m.participant_id) for m in other.members.all()]
+        active = [x for x in ids if x in mi.profiles]
+        if len(active) == len(ids):
+            intact.append((other, ids))
+        elif len(active) == 1:
+            stranded.append((other, active[0]))
+    # Someone left alone by another withdrawal comes first, whatever the score: pairing the
+    # two repairs both exchanges and leaves the unmatched for the next repair.
+    partners = [(mi.scores[frozenset((me, x))].score, -other.pk, other, x)
+                for other, x in stranded if frozenset((me, x)) in mi.scores]
+    if partners:
+        _score, _order, other, x = max(partners, key=lambda c: c[:2])
+        proposal.kind, proposal.dissolved = RepairKind.PAIR_UP, other
+        proposal.newcomer = Participant.objects.select_related("user").get(pk=int(x))
+        proposal.score, proposal.reasons, _broken = group_score([me, x], mi)
+        proposal.explanation = gettext(
+            "Ook %(name)s bleef door een terugtrekking zonder partner over; samen vormen zij "
+            "een nieuw paar.") % {"name": participant_name(proposal.newcomer)}
+        return proposal
     placed = set(ExchangeMember.objects.filter(cohort=cohort).values_list(
         "participant_id", flat=True))
     free = [x for x in mi.profiles if int(x) not in placed and x != pid(withdrawn_participant)]
@@ -343,9 +437,7 @@ def exchange_repair_proposal(*, cohort: Cohort, withdrawn_participant: Participa
         return proposal
     if cohort.allow_triads:
         best = None
-        for other in Exchange.objects.filter(cohort=cohort).exclude(pk=exchange.pk) \
-                .prefetch_related("members"):
-            ids = [pid(m.participant_id) for m in other.members.all()]
+        for other, ids in intact:
             if len(ids) != 2:
                 continue
             score, reasons, broken = group_score(ids + [me], mi)
@@ -364,9 +456,10 @@ def exchange_repair_proposal(*, cohort: Cohort, withdrawn_participant: Participa
 def exchange_repair_apply(*, cohort: Cohort, withdrawn_participant: Participant, by=None
                           ) -> RepairProposal:
     """Apply the current repair proposal. Side effects: the withdrawn person leaves their
-    exchange (and is marked withdrawn); the exchange is shrunk, given the substitute, merged
-    into a triad or removed; a "match_published" message to each newly placed person. Other
-    exchanges do not change."""
+    exchange (and is marked withdrawn); the exchange is shrunk, given the substitute or the
+    other one left alone (whose exchange, holding no one else who takes part, is removed),
+    merged into a triad or removed; a "match_published" message to each newly placed person.
+    Other exchanges do not change."""
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     proposal = exchange_repair_proposal(cohort=cohort, withdrawn_participant=withdrawn_participant)
     if proposal.exchange is None:
@@ -379,6 +472,10 @@ def exchange_repair_apply(*, cohort: Cohort, withdrawn_participant: Participant,
     if proposal.kind == RepairKind.SHRINK:
         new_members = _set_members(exchange, proposal.left, proposal.score, proposal.reasons)
     elif proposal.kind == RepairKind.SUBSTITUTE:
+        new_members = _set_members(exchange, proposal.left + [proposal.newcomer],
+                                   proposal.score, proposal.reasons)
+    elif proposal.kind == RepairKind.PAIR_UP:
+        proposal.dissolved.delete()
         new_members = _set_members(exchange, proposal.left + [proposal.newcomer],
                                    proposal.score, proposal.reasons)
     elif proposal.kind == RepairKind.TRIAD:

@@ -274,6 +274,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "outbox-dispatch": {"task": "notifications.tasks.task_dispatch_due", "schedule": 30.0},
     "outbox-reap": {"task": "notifications.tasks.task_reap_stuck", "schedule": 300.0},
+    "matching-reap": {"task": "matching.tasks.task_reap_stuck_runs", "schedule": 60.0},
     "privacy-retention": {"task": "privacy.tasks.task_anonymise_expired_cohorts",
                           "schedule": crontab(hour=3, minute=15)},
 }
@@ -344,3 +345,8 @@ PRIVACY_CONTACT_EMAIL = env("PRIVACY_CONTACT_EMAIL")
 
 # Invitations stay valid this many days.
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "30"))
+
+# A match run still "running" after this many seconds lost its worker (killed, out of memory)
+# and is marked failed. 10,000 people take well under a minute; the limit must stay above the
+# worker's hard time limit for a run (660 s in matching/tasks.py), so a live run is never failed.
+MATCH_RUN_TIMEOUT_SECONDS = int(env("MATCH_RUN_TIMEOUT_SECONDS", str(15 * 60)))

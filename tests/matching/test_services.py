@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cohorts.enums import OrganisationKind, ParticipantStatus
+from cohorts.services import participant_withdraw
 from matching import selectors, services
 from matching.enums import RepairKind, RunStatus
 from matching.models import Exchange, ExchangeMember, Forbid, Pin
@@ -260,6 +261,85 @@ def test_repair_triad_with_existing_pair(coordinator, cohort, make_person):
     assert triad == next(iter(others)) | {partner.pk}
     assert {b.pk, c.pk, d.pk} == triad
     _assert_reciprocal(cohort)
+
+
+def test_repair_pairs_the_two_left_alone_by_two_withdrawals_in_turn(four, coordinator):
+    """Bob withdraws: Gemma is left alone, nobody fits. Gijs withdraws later: Zoë is left
+    alone too, and gets Gemma, so the two form a new pair."""
+    cohort = _published(four, coordinator)
+    first = services.exchange_repair_proposal(cohort=cohort, withdrawn_participant=four["bob"])
+    assert first.kind == RepairKind.NONE and first.left == [four["gemma"]]
+    services.exchange_repair_apply(cohort=cohort, withdrawn_participant=four["bob"],
+                                   by=coordinator)
+    assert _members(cohort) == {frozenset({four["zoe"].pk, four["gijs"].pk})}
+
+    second = services.exchange_repair_proposal(cohort=cohort,
+                                               withdrawn_participant=four["gijs"])
+    assert second.kind == RepairKind.SUBSTITUTE
+    assert second.left == [four["zoe"]] and second.newcomer == four["gemma"]
+    services.exchange_repair_apply(cohort=cohort, withdrawn_participant=four["gijs"],
+                                   by=coordinator)
+    assert _members(cohort) == {frozenset({four["gemma"].pk, four["zoe"].pk})}
+    _assert_reciprocal(cohort)
+    for person in ("gemma", "zoe"):
+        assert OutboxMessage.objects.filter(
+            kind="match_published", recipient=four[person].user,
+            dedupe_key__endswith="-".join(sorted([str(four["gemma"].pk),
+                                                  str(four["zoe"].pk)]))).exists()
+
+
+def test_repair_pairs_the_two_left_alone_when_both_withdrew_before_the_repair(
+        four, coordinator, make_person):
+    """Bob and Gijs both left (e.g. deleted their accounts) before the coordinator repairs:
+    Gemma and Zoë become a pair, even though an unmatched newcomer would score higher."""
+    cohort = _published(four, coordinator)
+    make_person("Lotte Laat", OrganisationKind.ZORGAANBIEDER,
+                prefs={"wish_1": four["gemma"].organisation, "topics": ["inkoop"]})
+    participant_withdraw(participant=four["bob"])
+    participant_withdraw(participant=four["gijs"])
+    broken = Exchange.objects.get(members__participant=four["gijs"])
+
+    proposal = services.exchange_repair_proposal(cohort=cohort,
+                                                 withdrawn_participant=four["bob"])
+    assert proposal.kind == RepairKind.PAIR_UP
+    assert proposal.left == [four["gemma"]] and proposal.newcomer == four["zoe"]
+    assert proposal.dissolved == broken
+    assert "Zoë Zorg" in proposal.explanation
+    services.exchange_repair_apply(cohort=cohort, withdrawn_participant=four["bob"],
+                                   by=coordinator)
+    assert _members(cohort) == {frozenset({four["gemma"].pk, four["zoe"].pk})}
+    assert not Exchange.objects.filter(pk=broken.pk).exists()
+    _assert_reciprocal(cohort)
+    assert OutboxMessage.objects.filter(kind="match_published",
+                                        recipient=four["zoe"].user).count() == 2
+    # Gijs's withdrawal is repaired with it.
+    after = services.exchange_repair_proposal(cohort=cohort, withdrawn_participant=four["gijs"])
+    assert after.exchange is None
+
+
+def test_repair_skips_exchanges_broken_by_another_withdrawal(four, coordinator):
+    # Zoë left before the repair: Gijs cannot be paired with Gemma (both gemeente) and the
+    # pair Zoë–Gijs is no triad candidate, so nothing fits (this used to raise a KeyError).
+    cohort = _published(four, coordinator)
+    participant_withdraw(participant=four["zoe"])
+    proposal = services.exchange_repair_proposal(cohort=cohort,
+                                                 withdrawn_participant=four["bob"])
+    assert proposal.kind == RepairKind.NONE and proposal.left == [four["gemma"]]
+    services.exchange_repair_apply(cohort=cohort, withdrawn_participant=four["bob"],
+                                   by=coordinator)
+    assert _members(cohort) == {frozenset({four["zoe"].pk, four["gijs"].pk})}
+
+
+def test_repair_when_both_partners_withdrew_removes_the_exchange(four, coordinator):
+    cohort = _published(four, coordinator)
+    participant_withdraw(participant=four["gemma"])
+    proposal = services.exchange_repair_proposal(cohort=cohort,
+                                                 withdrawn_participant=four["bob"])
+    assert proposal.kind == RepairKind.NONE and proposal.left == []
+    assert "vervalt" in proposal.explanation
+    services.exchange_repair_apply(cohort=cohort, withdrawn_participant=four["bob"],
+                                   by=coordinator)
+    assert _members(cohort) == {frozenset({four["zoe"].pk, four["gijs"].pk})}
 
 
 def test_repair_of_triad_shrinks_to_pair(coordinator, cohort, make_person):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from cohorts.services import participant_withdraw
 from matching import services
 from matching.models import Exchange, MatchRun, Pin, Preference
 from notifications.models import OutboxMessage
@@ -190,6 +191,63 @@ def test_repair_page_and_apply(client, coordinator, four, run, make_person):
     client.post(url)
     assert Exchange.objects.filter(members__participant=late).exists()
     assert Exchange.objects.count() == 2
+
+
+def test_repair_pages_pair_the_two_left_alone_in_turn(client, coordinator, four, run):
+    services.exchanges_publish(run=run, by=coordinator)
+    _login(client, coordinator)
+    cohort_pk = run.cohort_id
+    client.post(reverse("matching:repair", args=[cohort_pk, four["bob"].pk]))
+    home = client.get(reverse("matching:home", args=[cohort_pk])).content.decode()
+    assert "Zonder uitwisseling: Gemma Gemeente" in home
+
+    page = client.get(reverse("matching:repair", args=[cohort_pk, four["gijs"].pk]))
+    text = page.content.decode()
+    assert "Blijft over: Zoë Zorg" in text and "Nieuwe partner: Gemma Gemeente" in text
+    client.post(reverse("matching:repair", args=[cohort_pk, four["gijs"].pk]))
+    (exchange,) = Exchange.objects.filter(cohort_id=cohort_pk)
+    assert {m.participant_id for m in exchange.members.all()} == {four["gemma"].pk,
+                                                                   four["zoe"].pk}
+
+
+def test_repair_page_pairs_the_two_left_alone_after_two_withdrawals(client, coordinator, four,
+                                                                   run):
+    services.exchanges_publish(run=run, by=coordinator)
+    participant_withdraw(participant=four["bob"])
+    participant_withdraw(participant=four["gijs"])
+    _login(client, coordinator)
+    cohort_pk = run.cohort_id
+    home = client.get(reverse("matching:home", args=[cohort_pk])).content.decode()
+    assert home.count("Teruggetrokken") == 2
+
+    url = reverse("matching:repair", args=[cohort_pk, four["bob"].pk])
+    text = client.get(url).content.decode()
+    assert "Nieuw paar van twee achterblijvers" in text
+    assert "Ook Zoë Zorg bleef door een terugtrekking zonder partner over" in text
+    assert "Blijft over: Gemma Gemeente" in text and "Nieuwe partner: Zoë Zorg" in text
+    client.post(url)
+    (exchange,) = Exchange.objects.filter(cohort_id=cohort_pk)
+    assert {m.participant_id for m in exchange.members.all()} == {four["gemma"].pk,
+                                                                   four["zoe"].pk}
+    home = client.get(reverse("matching:home", args=[cohort_pk])).content.decode()
+    assert "Teruggetrokken" not in home and "Gijs Gemeente" not in home
+
+
+def test_repair_page_proposes_a_triad(client, coordinator, cohort, make_person):
+    cohort.allowed_pairings = ["client-any"]
+    cohort.save()
+    people = [make_person(f"{name} Client", "clientorganisatie")
+              for name in ("Anna", "Bram", "Cas", "Dirk")]
+    run = services.match_run_create(cohort=cohort, by=coordinator, objective="max_total",
+                                    triads=False)
+    services.exchanges_publish(run=run, by=coordinator)
+    _login(client, coordinator)
+    url = reverse("matching:repair", args=[cohort.pk, people[0].pk])
+    text = client.get(url).content.decode()
+    assert "Drietal met een bestaand paar" in text and "Sluit aan bij:" in text
+    client.post(url)
+    (exchange,) = Exchange.objects.filter(cohort=cohort)
+    assert exchange.members.count() == 3
 
 
 def test_compare_page(client, coordinator, four, run):

@@ -1,11 +1,15 @@
 """Run the outbox without Celery beat (`make run` without Redis): every few seconds return
-stuck rows and dispatch due ones. In eager mode dispatching sends in this process."""
+stuck rows and dispatch due ones. In eager mode dispatching sends in this process.
+
+It is the only periodic loop without beat, so it also fails match runs left running by a web
+process that died (without Redis, runs are computed in the request)."""
 
 import signal
 import time
 
 from django.core.management.base import BaseCommand
 
+from matching.services import match_runs_reap_stuck
 from notifications.services import outbox_dispatch_due, outbox_reap_stuck
 
 
@@ -42,3 +46,6 @@ class Command(BaseCommand):
         if verbosity >= 2 or (verbosity >= 1 and (reaped or dispatched)):
             self.stdout.write(f"outbox: {dispatched} verstuurd/ingepland, "
                               f"{reaped} vastgelopen teruggezet")
+        runs_failed = match_runs_reap_stuck()
+        if verbosity >= 1 and runs_failed:
+            self.stdout.write(f"matching: {runs_failed} vastgelopen berekening(en) mislukt")
