@@ -13,6 +13,7 @@ from icalendar import Calendar, Event
 
 from wisselstage.ical import add_timezones
 
+from .enums import ItemStatus
 from .models import AgendaItem, Visit
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -61,16 +62,24 @@ def _item_event(item: AgendaItem, visit: Visit, stamp: datetime) -> Event:
         event.add("description", description)
     if item.place:
         event.add("location", item.place)
-    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    # A proposal the other has not accepted yet is TENTATIVE: calendars show it as "maybe".
+    if item.cancelled:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED" if item.status == ItemStatus.ACCEPTED else "TENTATIVE")
     return event
 
 
 def _add_visit(calendar: Calendar, visit: Visit, items: Iterable[AgendaItem],
                stamp: datetime) -> None:
-    for day in visit.day_dates:
+    days = visit.day_dates
+    for day in days:
         calendar.add_component(_day_event(visit, day, stamp))
     for item in items:
-        calendar.add_component(_item_event(item, visit, stamp))
+        # An item on a day the visit no longer has (the days were changed after it was
+        # planned) is left out: the planning page warns about it, a calendar would mislead.
+        if item.day in days:
+            calendar.add_component(_item_event(item, visit, stamp))
 
 
 def visit_calendar(*, visit: Visit) -> bytes:

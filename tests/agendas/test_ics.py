@@ -95,6 +95,8 @@ def test_feed_has_own_visits_items_and_meetings(client, autumn_visit):
     visit_a, visit_b, host, guest = autumn_visit
     services.visit_update(visit=visit_a, actor=host.user, days=[date(2026, 10, 20)],
                           mode=VisitMode.ON_SITE)
+    services.visit_update(visit=visit_b, actor=host.user, days=[date(2026, 10, 27)],
+                          mode=VisitMode.ON_SITE)
     item = services.agenda_item_create(visit=visit_b, actor=host.user, day=date(2026, 10, 27),
                                        start=time(13), end=time(14), title="Gesprek")
     meeting_uid = None
@@ -123,6 +125,35 @@ def test_feed_has_own_visits_items_and_meetings(client, autumn_visit):
     if meeting_uid:
         assert meeting_uid in events
     assert CalendarFeed.objects.count() == 1
+
+
+def test_calendars_mark_proposals_tentative_and_leave_out_days_no_longer_chosen(
+        client, autumn_visit):
+    visit_a, _, host, guest = autumn_visit
+    services.visit_update(visit=visit_a, actor=host.user,
+                          days=[date(2026, 10, 20), date(2026, 10, 21)], mode=VisitMode.ON_SITE)
+    proposed = services.agenda_item_create(visit=visit_a, actor=host.user,
+                                           day=date(2026, 10, 20), start=time(9), end=time(10),
+                                           title="Voorstel")
+    accepted = services.agenda_item_create(visit=visit_a, actor=host.user,
+                                           day=date(2026, 10, 20), start=time(11), end=time(12),
+                                           title="Afgesproken")
+    services.agenda_item_accept(item=accepted, actor=guest.user)
+    moved_away = services.agenda_item_create(visit=visit_a, actor=host.user,
+                                             day=date(2026, 10, 21), start=time(9),
+                                             end=time(10), title="Op een vervallen dag")
+    visit_a.refresh_from_db()
+    services.visit_update(visit=visit_a, actor=host.user, days=[date(2026, 10, 20)],
+                          mode=VisitMode.ON_SITE)
+    client.force_login(guest.user)
+    feed = services.calendar_feed_for(user=guest.user)
+    for body in (_download(client, visit_a).content,
+                 client.get(reverse("agendas:feed", args=[feed.token])).content):
+        events, _ = _events(body)
+        assert events[proposed.uid]["status"] == "TENTATIVE"
+        assert events[accepted.uid]["status"] == "CONFIRMED"
+        assert moved_away.uid not in events
+        assert f"visit-{visit_a.pk}-2026-10-21@wisselstage" not in events
 
 
 def test_feed_unknown_token_404(client, db):
