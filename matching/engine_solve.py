@@ -237,49 +237,40 @@ def add_triads(
     adj: list[dict[int, int]],
     frozen: set[int],
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
-    """Greedily place leftovers in triads A hosts B, B hosts C, C hosts A.
+    """Place leftovers in triads A hosts B, B hosts C, C hosts A, as many as possible, then
+    with the highest gain.
 
     ``adj[x][y]`` = integer weight of the acceptable pair x–y. A triad is worth half the sum
-    of its three pair weights. Options: three mutually acceptable leftovers (places three), or
-    a leftover joining an existing (non-frozen) pair whose members are both acceptable with it
-    (places one; gain = triad worth - old pair worth). Best first by (people placed, gain),
-    ties by the smallest sorted member ids. Returns (remaining pairs, triads with sorted ids).
+    of its three pair weights, so a leftover x joining the pair u–v gains
+    ``(w(x,u) + w(x,v) - w(u,v)) / 2``. The leftovers of a maximum-cardinality (or stable)
+    matching are never acceptable to each other (they would have been paired, or block), so
+    a triad is always one leftover plus an existing, non-frozen pair, each pair taking at
+    most one. Which leftover joins which pair is an assignment problem, solved exactly with
+    ``max_weight_max_card`` on the bipartite graph leftovers × pairs (a greedy choice could
+    give the only pair that fits one person to another who had a second option).
+    Returns (remaining pairs, triads with sorted ids).
     """
-    pair_of: dict[int, tuple[int, int]] = {}
-    for u, v in pairs:
-        pair_of[u] = pair_of[v] = (u, v)
-    left = set(leftovers)
-    triads: list[tuple[int, int, int]] = []
-    while left:
-        best: tuple | None = None
-        for x in sorted(left):
-            nb = adj[x]
-            options = []
-            for y in nb:
-                if y in left and y > x:
-                    for z in nb:
-                        if z > y and z in left and z in adj[y]:
-                            options.append((3, nb[y] + nb[z] + adj[y][z], (x, y, z)))
-            for u, v in {pair_of[y] for y in nb if y in pair_of}:
-                if u in nb and v in nb and u not in frozen and v not in frozen:
-                    options.append((1, nb[u] + nb[v] - adj[u][v], tuple(sorted((x, u, v)))))
-            for opt in options:
-                if best is None or (opt[0], opt[1], _neg(opt[2])) > (
-                    best[0], best[1], _neg(best[2])
-                ):
-                    best = opt
-        if best is None:
-            break
-        members = best[2]
-        if best[0] == 1:
-            pu = next(pair_of[m] for m in members if m in pair_of)
-            del pair_of[pu[0]], pair_of[pu[1]]
-        for m in members:
-            left.discard(m)
-        triads.append(members)
-    remaining = sorted(set(pair_of.values()))
-    return remaining, triads
-
-
-def _neg(t: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(-x for x in t)
+    ordered = sorted(pairs)
+    of: dict[int, int] = {}  # person -> index of their (non-frozen) pair
+    for k, (u, v) in enumerate(ordered):
+        if u not in frozen and v not in frozen:
+            of[u] = of[v] = k
+    lx = sorted(leftovers)
+    eu: list[int] = []
+    ev: list[int] = []
+    gain: list[int] = []
+    for i, x in enumerate(lx):
+        nb = adj[x]
+        for k in sorted({of[y] for y in nb if y in of}):
+            u, v = ordered[k]
+            if u in nb and v in nb:
+                eu.append(i)
+                ev.append(len(lx) + k)
+                gain.append(nb[u] + nb[v] - adj[u][v])
+    if not eu:
+        return ordered, []
+    low = min(gain)  # cardinality comes first, so a common shift keeps the optimum
+    chosen, _ = max_weight_max_card(eu, ev, [g - low for g in gain])
+    joined = {k - len(lx) for _, k in chosen}
+    triads = sorted(tuple(sorted((lx[i], *ordered[k - len(lx)]))) for i, k in chosen)
+    return [p for k, p in enumerate(ordered) if k not in joined], triads

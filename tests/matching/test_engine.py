@@ -183,6 +183,24 @@ def test_triads_odd_cycle_places_leftover():
     assert on.stats.triads == 1 and not on.unmatched
 
 
+def test_triads_assign_leftovers_so_that_most_are_placed():
+    """x1 fits both pairs and gains most with the first; x2 fits only the first. A greedy
+    choice gives the first pair to x1 and leaves x2 out; the assignment places both."""
+    from matching.engine_solve import add_triads
+
+    u1, v1, u2, v2, x1, x2 = range(6)
+    adj: list[dict[int, int]] = [{} for _ in range(6)]
+    for a, b, w in [(u1, v1, 10), (u2, v2, 10), (x1, u1, 8), (x1, v1, 8), (x1, u2, 2),
+                    (x1, v2, 2), (x2, u1, 1), (x2, v1, 1)]:
+        adj[a][b] = adj[b][a] = w
+    pairs, triads = add_triads([(u1, v1), (u2, v2)], [x1, x2], adj, frozen=set())
+    assert pairs == []
+    assert triads == [(u1, v1, x2), (u2, v2, x1)]
+    # a frozen (pinned) pair never takes a leftover
+    pairs, triads = add_triads([(u1, v1), (u2, v2)], [x1, x2], adj, frozen={u2})
+    assert pairs == [(u2, v2)] and len(triads) == 1
+
+
 def test_triads_not_formed_without_all_three_pairs():
     parts = [Participant(x, f"o{x}") for x in "abc"]
     res = solve(Instance(parts, [Pair("a", "b", 2), Pair("b", "c", 4)], triads=True))
