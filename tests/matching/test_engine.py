@@ -557,7 +557,7 @@ def test_cli_missing_file_exit_code_2(tmp_path):
 # ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("seed", range(20))
 def test_bulk_pair_columns_equal_the_careful_loop(seed):
-    from matching.engine import _pair_columns, _pair_columns_careful
+    from matching.engine_input import _pair_columns, _pair_columns_careful
 
     rng = random.Random(seed)
     inst = random_instance(rng, rng.randint(2, 25), likes=seed % 2 == 1)
@@ -580,7 +580,7 @@ def test_bulk_pair_columns_equal_the_careful_loop(seed):
 def test_bulk_pair_columns_leave_every_bad_pair_to_the_careful_loop(bad):
     """Hidden among good pairs, a bad one makes the bulk path step aside, so the careful loop
     names it (its messages are tested above)."""
-    from matching.engine import _pair_columns, _pair_columns_careful
+    from matching.engine_input import _pair_columns, _pair_columns_careful
 
     idx = {f"p{i}": i for i in range(1, 6)}
     good = [Pair(f"p{i}", f"p{i + 1}", 2.0) for i in range(1, 5)]
