@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline: interpreter start + imports (numpy, scipy.sparse.csgraph, rustworkx) = "
           f"{b['wall']:.3f} s, {b['rss_kb'] / 1024:.1f} MB")
     header = (f"{'n':>6} {'shape':<9} {'pairs':>7} {'file s':>7} {'cold s':>7} {'RSS MB':>7} "
-              f"{'placed':>6} {'objective':>11} {'algorithm':<40} {'nx s':>7} {'nx/eng':>7} "
+              f"{'placed':>6} {'objective':>11} {'algorithm':<72} {'nx s':>7} {'nx/eng':>7} "
               f"{'same?':>5}")
     print(header)
     # nx/eng = networkx solve time / engine file-interface time; same? = networkx reaches the
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{n_people:>6} {shape:<9} {len(data['pairs']):>7} {info['wall']:>7.3f} "
                       f"{info['cold']:>7.3f} "
                       f"{info['rss_kb'] / 1024:>7.1f} {st['placed']:>6} "
-                      f"{obj:>11.2f} {st['algorithm'][:40]:<40} {nxs:>7} {ratio:>7} {same:>5}",
+                      f"{obj:>11.2f} {st['algorithm'][:72]:<72} {nxs:>7} {ratio:>7} {same:>5}",
                       flush=True)
     return 0
 
