@@ -67,32 +67,36 @@ def max_weight_max_card(
     pairs = lp.pairs
     algorithm = "scipy-lapjv"
     if lp.odd:
+        # All fractional components are solved again as one graph (the LP separates over
+        # components, so this is the same as one by one, without a scipy call per component).
         adj = coo_array((np.ones(len(cu)), (cu, cv)), shape=(m, m)).tocsr()
         _, labels = connected_components(adj, directed=False)
-        bad = sorted(set(labels[lp.odd].tolist()))
-        lab = labels.tolist()
-        badset = set(bad)
-        pairs = [p for p in pairs if lab[p[0]] not in badset]
+        is_bad = np.zeros(labels.max() + 1, dtype=bool)
+        is_bad[labels[lp.odd]] = True
+        lab_bad = is_bad[labels]
+        pairs = [p for p in pairs if not lab_bad[p[0]]]
+        members = np.flatnonzero(lab_bad)  # sorted
+        k = len(members)
+        emask = lab_bad[cu]
+        su = np.searchsorted(members, cu[emask])
+        sv = np.searchsorted(members, cv[emask])
+        sw = wi[emask]
+        # A component with an odd head count gets a dummy partner (weight 0 to every member).
         sizes = np.bincount(labels)
+        odd_comps = np.flatnonzero(is_bad & (sizes % 2 == 1))
+        dummy_of = np.full(len(sizes), -1, dtype=np.int64)
+        dummy_of[odd_comps] = k + np.arange(len(odd_comps))
+        with_dummy = np.flatnonzero(dummy_of[labels[members]] >= 0)
+        su = np.concatenate([su, with_dummy])
+        sv = np.concatenate([sv, dummy_of[labels[members[with_dummy]]]])
+        sw = np.concatenate([sw, np.zeros(len(with_dummy), dtype=np.int64)])
+        sub = _LP(su, sv, sw, k + len(odd_comps))
         regions: list[str] = []
-        for comp in bad:
-            emask = labels[cu] == comp
-            members = np.flatnonzero(labels == comp)  # sorted
-            k = len(members)
-            su = np.searchsorted(members, cu[emask])
-            sv = np.searchsorted(members, cv[emask])
-            sw = wi[emask]
-            if k % 2 == 1:  # dummy partner k, weight 0 to every member
-                su = np.concatenate([su, np.arange(k, dtype=np.int64)])
-                sv = np.concatenate([sv, np.full(k, k, dtype=np.int64)])
-                sw = np.concatenate([sw, np.zeros(k, dtype=np.int64)])
-            sub = _LP(su, sv, sw, k + k % 2)
-            sub_pairs = sub.pairs if not sub.odd else _dual_region_repair(sub, regions)
-            ml = members.tolist()
-            pairs += [(ml[a], ml[b]) for a, b in sub_pairs if a < k and b < k]
-        odd_sizes = int(sum(sizes[c] % 2 for c in bad))
-        if odd_sizes:
-            algorithm += f"+dummy-partner({odd_sizes} odd comp.)"
+        sub_pairs = sub.pairs if not sub.odd else _dual_region_repair(sub, regions)
+        ml = members.tolist()
+        pairs += [(ml[a], ml[b]) for a, b in sub_pairs if a < k and b < k]
+        if len(odd_comps):
+            algorithm += f"+dummy-partner({len(odd_comps)} odd comp.)"
         if regions:
             algorithm += f"+dual-region-blossom({','.join(regions)})"
     nl = nodes.tolist()
