@@ -28,5 +28,6 @@ urlpatterns = [
     path("cohorten/<int:pk>/planning/<int:exchange_pk>/herinneren/", views.nudge,
          name="nudge"),
     path("agenda/koppeling/", views.feed_settings, name="feed_settings"),
+    path("agenda/koppeling/nieuwe-link/", views.feed_renew, name="feed_renew"),
     path("agenda/<str:token>.ics", views.feed, name="feed"),
 ]

@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.shortcuts import managed_cohort
+from wisselstage.confirm import confirmation_page, is_confirmed
 
 from . import ics, selectors, services
 from .forms import AgendaItemForm, CommentForm, VisitForm
@@ -149,9 +151,17 @@ def item_edit(request, exchange_pk: int, item_pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_action(request, exchange_pk: int, item_pk: int, action: str):
+    """Accept, strike or comment on an item. Striking cannot be undone, so a GET (and a POST
+    without confirmation) shows what it will do first; the other actions are POST only."""
     item = _item(request, exchange_pk, item_pk)
+    if action == "schrappen" and not is_confirmed(request):
+        if item.cancelled:
+            raise Http404
+        return _item_cancel_confirmation(request, item)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         if action == "accepteren":
             services.agenda_item_accept(item=item, actor=request.user)
@@ -173,6 +183,29 @@ def item_action(request, exchange_pk: int, item_pk: int, action: str):
         for text in error.messages:
             messages.error(request, text)
     return redirect(_planning_url(exchange_pk, f"onderdeel-{item.pk}"))
+
+
+def _item_cancel_confirmation(request, item: AgendaItem):
+    visit = item.visit
+    others = [p.user for p in (visit.host, visit.guest) if p.user_id != request.user.pk]
+    lines = [_("‘%(title)s’ op %(day)s, %(start)s–%(end)s, wordt geschrapt. Het blijft "
+               "doorgestreept in de agenda staan; terugzetten kan niet.") % {
+        "title": item.title, "day": date_format(item.day, "l j F Y"),
+        "start": time_format(item.start, "H:i"), "end": time_format(item.end, "H:i")}]
+    if visit.agreed_by_host_at or visit.agreed_by_guest_at:
+        lines.append(_("Het akkoord op dit bezoek vervalt: %(guest)s en %(host)s moeten "
+                       "opnieuw akkoord geven.") % {"guest": visit.guest, "host": visit.host})
+    names = [u.name or u.email for u in others]
+    if len(names) == 1:
+        lines.append(_("%(name)s krijgt hiervan binnen een kwartier bericht per e-mail.")
+                     % {"name": names[0]})
+    elif names:
+        lines.append(_("%(first)s en %(second)s krijgen hiervan binnen een kwartier bericht "
+                       "per e-mail.") % {"first": names[0], "second": names[1]})
+    return confirmation_page(
+        request, title=_("Onderdeel schrappen"), lines=lines,
+        submit_label=_("Ja, schrappen"),
+        back_url=_planning_url(item.visit.exchange_id, f"onderdeel-{item.pk}"))
 
 
 @login_required
@@ -265,13 +298,29 @@ def nudge(request, pk: int, exchange_pk: int):
 
 @login_required
 def feed_settings(request):
-    if request.method == "POST":
-        feed = services.calendar_feed_renew(user=request.user)
-        messages.success(request, _("U hebt een nieuwe agendalink. De oude werkt niet meer."))
-        return redirect("agendas:feed_settings")
+    if request.method == "POST":  # a form from before the confirmation step
+        return feed_renew(request)
     feed = services.calendar_feed_for(user=request.user)
     url = request.build_absolute_uri(reverse("agendas:feed", args=[feed.token]))
     return render(request, "agendas/feed_settings.html", {"feed_url": url})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_renew(request):
+    if not is_confirmed(request):
+        return confirmation_page(
+            request, title=_("Nieuwe agendalink maken"),
+            action_url=reverse("agendas:feed_renew"),
+            back_url=reverse("agendas:feed_settings"), submit_label=_("Ja, nieuwe link maken"),
+            lines=[_("U krijgt een nieuwe persoonlijke agendalink. De huidige link werkt dan "
+                     "niet meer: Outlook of Google Agenda toont uw stagedagen en "
+                     "bijeenkomsten via die link niet langer."),
+                   _("Abonneer u daarna opnieuw met de nieuwe link. Dit kunt u niet ongedaan "
+                     "maken.")])
+    services.calendar_feed_renew(user=request.user)
+    messages.success(request, _("U hebt een nieuwe agendalink. De oude werkt niet meer."))
+    return redirect("agendas:feed_settings")
 
 
 def feed(request, token: str):

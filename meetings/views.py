@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Cohort, Participant
 from cohorts.rules import can_manage_cohort
@@ -25,6 +28,7 @@ from notifications.services import (
     outbox_release,
     outbox_send_now,
 )
+from wisselstage.confirm import confirmation_page, is_confirmed
 
 from . import selectors, services
 from .forms import AttendanceForm, MaterialForm, MeetingForm, ReminderRulesForm
@@ -110,14 +114,32 @@ def meeting_edit(request, pk: int, meeting_pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk: int, meeting_pk: int):
     meeting = _managed_meeting(request, pk, meeting_pk)
-    if request.method == "POST":
-        services.meeting_cancel(meeting=meeting)
-        messages.success(request, _("De bijeenkomst is afgelast. Deelnemers krijgen bericht."))
-        return redirect("meetings:detail", pk=meeting.cohort_id, meeting_pk=meeting.pk)
-    return render(request, "meetings/meeting_cancel.html",
-                  {"cohort": meeting.cohort, "meeting": meeting})
+    detail = reverse("meetings:detail", args=[meeting.cohort_id, meeting.pk])
+    if meeting.is_cancelled:
+        messages.info(request, _("Deze bijeenkomst is al afgelast."))
+        return redirect(detail)
+    if not is_confirmed(request):
+        count = Participant.objects.active().filter(cohort=meeting.cohort_id).count()
+        moment = timezone.localtime(meeting.starts_at)
+        return confirmation_page(
+            request, title=_("Bijeenkomst afgelasten"), back_url=detail,
+            submit_label=_("Ja, afgelasten"),
+            lines=[_("‘%(title)s’ op %(day)s om %(time)s gaat dan niet door.") % {
+                       "title": meeting.title, "day": date_format(moment, "l j F Y"),
+                       "time": time_format(moment, "H:i")},
+                   ngettext("%(count)d deelnemer krijgt een afzegging per e-mail, met een "
+                            "agendabestand dat de afspraak uit de agenda haalt.",
+                            "Alle %(count)d deelnemers krijgen een afzegging per e-mail, met "
+                            "een agendabestand dat de afspraak uit de agenda haalt.", count)
+                   % {"count": count},
+                   _("Herinneringen die nog niet zijn verstuurd, worden ingetrokken. Dit kunt "
+                     "u niet ongedaan maken.")])
+    services.meeting_cancel(meeting=meeting)
+    messages.success(request, _("De bijeenkomst is afgelast. Deelnemers krijgen bericht."))
+    return redirect(detail)
 
 
 @login_required
@@ -161,12 +183,23 @@ def material_upload(request, pk: int, meeting_pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def material_delete(request, pk: int, meeting_pk: int, material_pk: int):
     meeting = _managed_meeting(request, pk, meeting_pk)
-    services.material_remove(material=get_object_or_404(meeting.materials, pk=material_pk))
+    material = get_object_or_404(meeting.materials, pk=material_pk)
+    detail = reverse("meetings:detail", args=[meeting.cohort_id, meeting.pk])
+    if not is_confirmed(request):
+        return confirmation_page(
+            request, title=_("Bestand verwijderen"), back_url=detail,
+            submit_label=_("Ja, verwijderen"),
+            lines=[_("Het bestand %(name)s wordt verwijderd bij ‘%(meeting)s’. Deelnemers "
+                     "kunnen het daarna niet meer downloaden.") % {
+                       "name": material.name, "meeting": meeting.title},
+                   _("Dit kunt u niet ongedaan maken. Bewaar het bestand eerst zelf als u het "
+                     "nog nodig hebt.")])
+    services.material_remove(material=material)
     messages.success(request, _("Het bestand is verwijderd."))
-    return redirect("meetings:detail", pk=meeting.cohort_id, meeting_pk=meeting.pk)
+    return redirect(detail)
 
 
 @login_required

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts.enums import CohortStage
 from cohorts.models import Cohort, Participant, domains_display
+from notifications.models import OutboxMessage
 
 from .enums import ResponseStatus
 from .models import Assignment, Response, SparringOptIn
@@ -34,6 +40,43 @@ def assignment_statuses(assignment: Assignment) -> list[tuple[Participant, Respo
     people = (assignment.cohort.participants.active().select_related("user", "organisation")
               .order_by("user__name", "user__email"))
     return [(p, responses.get(p.pk)) for p in people]
+
+
+def nudge_problem(assignment: Assignment, now: datetime | None = None) -> str:
+    """Why a reminder cannot go out now ('' when it can): only while the assignment is open,
+    before that or afterwards it only confuses."""
+    now = now or timezone.now()
+    if assignment.opens_at <= now <= assignment.due_at:
+        return ""
+    return _("Herinneren kan alleen terwijl de opdracht openstaat (van %(opens)s tot "
+             "%(due)s).") % {
+        "opens": timezone.localtime(assignment.opens_at).strftime("%d-%m-%Y"),
+        "due": timezone.localtime(assignment.due_at).strftime("%d-%m-%Y")}
+
+
+def nudge_key(assignment: Assignment, participant: Participant, day: date) -> str:
+    """The outbox dedupe key: one reminder per participant per assignment per day."""
+    return f"reflection_nudge:{assignment.pk}:{participant.pk}:{day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class NudgePlan:
+    recipients: list[Participant]  # not handed in, and not yet reminded today
+    reminded_today: int  # not handed in, but already reminded today: no second one
+
+
+def nudge_plan(assignment: Assignment) -> NudgePlan:
+    """Who a reminder sent now would reach (two queries)."""
+    submitted = Response.objects.submitted().filter(assignment=assignment).values(
+        "participant_id")
+    people = (assignment.cohort.participants.active().exclude(pk__in=submitted)
+              .select_related("user").order_by("user__name", "user__email"))
+    today = timezone.localdate()
+    keys = {nudge_key(assignment, p, today): p for p in people}
+    reminded = set(OutboxMessage.objects.filter(dedupe_key__in=list(keys))
+                   .values_list("dedupe_key", flat=True))
+    return NudgePlan(recipients=[p for key, p in keys.items() if key not in reminded],
+                     reminded_today=len(reminded))
 
 
 def response_with_answers(response: Response) -> list:

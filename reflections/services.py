@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import Cohort, Participant
 from notifications.services import outbox_plan_many
 
+from . import selectors
 from .enums import (
     QUOTE_OPTIONS,
     ROLE_OPTIONS,
@@ -179,24 +180,17 @@ def reflection_nudge(*, assignment: Assignment) -> int:
     Raises ValidationError before the assignment opens or after its due date: a reminder
     then only confuses.
     """
-    now = timezone.now()
-    if not assignment.opens_at <= now <= assignment.due_at:
-        raise ValidationError(_("Herinneren kan alleen terwijl de opdracht openstaat (van "
-                                "%(opens)s tot %(due)s).") % {
-            "opens": timezone.localtime(assignment.opens_at).strftime("%d-%m-%Y"),
-            "due": timezone.localtime(assignment.due_at).strftime("%d-%m-%Y")})
-    submitted = Response.objects.submitted().filter(assignment=assignment).values(
-        "participant_id")
-    people = (assignment.cohort.participants.active().exclude(pk__in=submitted)
-              .select_related("user"))
-    today = timezone.localdate().isoformat()
+    problem = selectors.nudge_problem(assignment)
+    if problem:
+        raise ValidationError(problem)
+    today = timezone.localdate()
     with transaction.atomic():
         return outbox_plan_many([
-            {"kind": NUDGE_KIND, "dedupe_key": f"{NUDGE_KIND}:{assignment.pk}:{p.pk}:{today}",
+            {"kind": NUDGE_KIND, "dedupe_key": selectors.nudge_key(assignment, p, today),
              "recipient": p.user, "cohort": assignment.cohort,
              "subject_type": "reflections.assignment", "subject_id": assignment.pk,
              "context": {"participant_id": p.pk}}
-            for p in people
+            for p in selectors.nudge_plan(assignment).recipients
         ])
 
 

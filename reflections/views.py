@@ -8,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Cohort
 from cohorts.rules import can_manage_cohort
 from cohorts.shortcuts import managed_cohort, own_participation
+from wisselstage.confirm import confirmation_page, is_confirmed
 
 from . import selectors, services
 from .forms import AssignmentForm, QuestionForm, ResponseForm, SparringForm
@@ -102,10 +104,17 @@ def assignment_detail(request, pk: int, apk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def nudge(request, pk: int, apk: int):
     cohort = managed_cohort(request, pk)
     assignment = get_object_or_404(cohort.assignments, pk=apk)
+    back = reverse("reflections:assignment", args=[cohort.pk, assignment.pk])
+    problem = selectors.nudge_problem(assignment)
+    if problem:
+        messages.error(request, problem)
+        return redirect(back)
+    if not is_confirmed(request):
+        return _nudge_confirmation(request, assignment, back)
     try:
         count = services.reflection_nudge(assignment=assignment)
     except ValidationError as error:
@@ -115,6 +124,37 @@ def nudge(request, pk: int, apk: int):
             "%(count)d herinnering ingepland.", "%(count)d herinneringen ingepland.", count)
             % {"count": count})
     return redirect("reflections:assignment", pk=cohort.pk, apk=assignment.pk)
+
+
+def _nudge_confirmation(request, assignment: Assignment, back: str):
+    plan = selectors.nudge_plan(assignment)
+    if not plan.recipients:
+        if plan.reminded_today:
+            messages.info(request, _("Wie nog niet heeft ingeleverd, kreeg vandaag al een "
+                                     "herinnering. Morgen kunt u weer herinneren."))
+        else:
+            messages.info(request, _("Iedereen heeft deze opdracht al ingeleverd."))
+        return redirect(back)
+    count = len(plan.recipients)
+    lines = [ngettext(
+        "Deze herinnering gaat naar %(count)d deelnemer die ‘%(title)s’ nog niet heeft "
+        "ingeleverd.",
+        "Deze herinnering gaat naar %(count)d deelnemers die ‘%(title)s’ nog niet hebben "
+        "ingeleverd.", count) % {"count": count, "title": assignment.title}]
+    if plan.reminded_today:
+        lines.append(ngettext(
+            "%(count)d andere deelnemer kreeg vandaag al een herinnering en krijgt er geen "
+            "tweede.",
+            "%(count)d andere deelnemers kregen vandaag al een herinnering en krijgen er geen "
+            "tweede.", plan.reminded_today) % {"count": plan.reminded_today})
+    lines.append(_("De e-mail gaat binnen een paar minuten weg. Wie intussen inlevert, krijgt "
+                   "hem niet meer."))
+    return confirmation_page(
+        request, title=_("Herinnering sturen"), lines=lines, back_url=back, danger=False,
+        submit_label=ngettext("Ja, stuur %(count)d herinnering",
+                              "Ja, stuur %(count)d herinneringen", count) % {"count": count},
+        people=[p.user.name or p.user.email for p in plan.recipients],
+        people_label=_("Wie de herinnering krijgt"))
 
 
 def _answer_context(request, pk: int, apk: int):

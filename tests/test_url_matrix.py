@@ -122,6 +122,7 @@ MEMBERS = _row(LOGIN, OK, OK, OK, NF, OK, NF, OK)
 PARTICIPANTS = _row(LOGIN, OK, OK, OK, NF, NF, NF, NF)
 PAIR = _row(LOGIN, OK, OK, NF, NF, OK, NF, OK)
 ADMIN_ONLY = _row(LOGIN, NF, NF, NF, NF, NF, NF, OK)
+PAIR_ONLY = _row(LOGIN, OK, OK, NF, NF, NF, NF, NF)
 POST = _row(LOGIN, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY,
             POST_ONLY)
 
@@ -172,23 +173,39 @@ MATRIX = {
     "cohorts:list": (lambda w: {}, _row(LOGIN, NF, NF, NF, NF, OK, OK, OK)),
     "cohorts:create": (lambda w: {}, _row(LOGIN, NF, NF, NF, NF, OK, OK, OK)),
     "cohorts:organisations": (lambda w: {}, _row(LOGIN, NF, NF, NF, NF, OK, OK, OK)),
+    # Each coordinator sees the organisations of their own cohorts (tested in
+    # tests/cohorts/test_organisations.py); the participant's organisation is only theirs.
+    "cohorts:organisation_list": (lambda w: {}, _row(LOGIN, NF, NF, NF, NF, OK, OK, OK)),
+    "cohorts:organisation_edit": (
+        lambda w: {"pk": w.users["participant"].participations.get().organisation_id},
+        COORDINATOR_ONLY),
+    "cohorts:organisation_merge": (
+        lambda w: {"pk": w.users["participant"].participations.get().organisation_id},
+        COORDINATOR_ONLY),
     "cohorts:detail": (_cohort, MEMBERS),
     "cohorts:edit": (_cohort, COORDINATOR_ONLY),
     "cohorts:invitations": (_cohort, COORDINATOR_ONLY),
     "cohorts:profile": (_cohort, PARTICIPANTS),
     "cohorts:stage": (_cohort, POST),
     "cohorts:copy": (_cohort, POST),
-    "cohorts:join_link": (_cohort, POST),
+    # Confirmation pages (wisselstage/confirm.py): GET only asks; the POST with confirm=1
+    # that acts is tested in the app's own tests.
+    "cohorts:join_link": (_cohort, COORDINATOR_ONLY),
     "cohorts:invitation_action": (
         lambda w: {"pk": w.cohort.pk, "invitation_pk": w.invitation.pk}, POST),
+    "cohorts:invitation_withdraw": (
+        lambda w: {"pk": w.cohort.pk, "invitation_pk": w.invitation.pk}, COORDINATOR_ONLY),
     # Public by design: the token is the secret. An unknown token is a 404.
     "cohorts:invitation": (lambda w: {"token": w.invitation.token}, EVERYONE),
     "cohorts:join": (lambda w: {"token": "geen-geldige-link"}, _row(*[NF] * 8)),
     # matching
     "matching:preferences": (_cohort, PARTICIPANTS),
     "matching:my_exchange": (_cohort, PARTICIPANTS),
+    # Only members of a published exchange; without ?met= it is the form (answers and their
+    # privacy are tested in tests/matching/test_participant_what_if.py).
+    "matching:my_what_if": (_cohort, PAIR_ONLY),
     "matching:home": (_cohort, COORDINATOR_ONLY),
-    "matching:remind": (_cohort, POST),
+    "matching:remind": (_cohort, COORDINATOR_ONLY),
     "matching:pair_rule": (_cohort, POST),
     "matching:pair_rule_delete": (
         lambda w: {"pk": w.cohort.pk, "kind": "pin", "rule_pk": 1}, POST),
@@ -196,7 +213,7 @@ MATRIX = {
     "matching:run": (_run, COORDINATOR_ONLY),
     "matching:swap": (_run, COORDINATOR_ONLY),
     "matching:what_if": (_run, COORDINATOR_ONLY),
-    "matching:publish": (_run, POST),
+    "matching:publish": (_run, COORDINATOR_ONLY),
     "matching:repair": (
         lambda w: {"pk": w.cohort.pk, "participant_pk": w.exchange.members.first().participant_id},
         COORDINATOR_ONLY),
@@ -210,10 +227,12 @@ MATRIX = {
     "agendas:agree": (_visit, POST),
     "agendas:mark_held": (_visit, POST),
     "agendas:item_edit": (_item, PAIR),
-    "agendas:item_action": (lambda w: {**_item(w), "action": "accepteren"}, POST),
+    # Striking an item asks first (GET); accepting and commenting are POST only.
+    "agendas:item_action": (lambda w: {**_item(w), "action": "schrappen"}, PAIR),
     "agendas:board": (_cohort, COORDINATOR_ONLY),
     "agendas:nudge": (lambda w: {"pk": w.cohort.pk, "exchange_pk": w.exchange.pk}, POST),
     "agendas:feed_settings": (lambda w: {}, LOGGED_IN),
+    "agendas:feed_renew": (lambda w: {}, LOGGED_IN),
     "agendas:feed": (lambda w: {"token": "onbekend"}, _row(*[NF] * 8)),
     # meetings
     "meetings:list": (_cohort, MEMBERS),
@@ -227,7 +246,7 @@ MATRIX = {
     "meetings:cancel": (_meeting, COORDINATOR_ONLY),
     "meetings:attendance": (_meeting, COORDINATOR_ONLY),
     "meetings:material_upload": (_meeting, POST),
-    "meetings:material_delete": (_material, POST),
+    "meetings:material_delete": (_material, COORDINATOR_ONLY),
     "meetings:outbox": (_cohort, COORDINATOR_ONLY),
     "meetings:outbox_preview": (_message, COORDINATOR_ONLY),
     "meetings:outbox_action": (lambda w: {**_message(w), "action": "aanhouden"}, POST),
@@ -244,7 +263,7 @@ MATRIX = {
         COORDINATOR_ONLY),
     "reflections:answer": (_assignment, PARTICIPANTS),
     "reflections:autosave": (_assignment, POST),
-    "reflections:nudge": (_assignment, POST),
+    "reflections:nudge": (_assignment, COORDINATOR_ONLY),
     "reflections:sparring": (_cohort, POST),
     # A draft is its author's alone; once submitted the coordinators read it too, and the
     # partner when it is shared (tested in tests/reflections).

@@ -32,4 +32,20 @@
   }
   markScrollingTables();
   window.addEventListener("resize", markScrollingTables);
+
+  // A print button ([data-print], rendered hidden) needs this script; without it the page
+  // shows its keyboard hint ([data-print-hint]) instead.
+  if (typeof window.print === "function") {
+    var printButtons = document.querySelectorAll("[data-print]");
+    for (var b = 0; b < printButtons.length; b++) {
+      printButtons[b].hidden = false;
+      printButtons[b].addEventListener("click", function () {
+        window.print();
+      });
+    }
+    var hints = printButtons.length ? document.querySelectorAll("[data-print-hint]") : [];
+    for (var h = 0; h < hints.length; h++) {
+      hints[h].hidden = true;
+    }
+  }
 })();

@@ -70,7 +70,8 @@ def test_item_of_other_exchange_cannot_be_changed_by_id(client, cohort, visit_a,
                                      "title": "Gekaapt", "kind": "anders", "version": 1})
         assert response.status_code == 404
     response = client.post(reverse("agendas:item_action",
-                                   args=[own_exchange.pk, item.pk, "schrappen"]))
+                                   args=[own_exchange.pk, item.pk, "schrappen"]),
+                           {"confirm": "1"})
     assert response.status_code == 404
     item.refresh_from_db()
     assert item.title == "Teamoverleg" and not item.cancelled
@@ -208,10 +209,76 @@ def test_board_query_count(client, cohort, coordinator, size, django_assert_max_
     assert response.content.decode().count("data-exchange=") == size
 
 
+def test_item_cancel_asks_first_and_names_the_partner(client, visit_a, host, guest):
+    item = _make_item(visit_a, guest.user)
+    visit_a.agreed_by_guest_at = timezone.now()
+    visit_a.save()
+    client.force_login(host.user)
+    url = reverse("agendas:item_action", args=[visit_a.exchange_id, item.pk, "schrappen"])
+    for response in (client.get(url), client.post(url)):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "‘Teamoverleg’ op" in page and "09:00–10:00, wordt geschrapt" in page
+        assert "Het akkoord op dit bezoek vervalt" in page
+        assert "Gert Gast krijgt hiervan binnen een kwartier bericht" in page
+        assert "Ja, schrappen" in page
+    item.refresh_from_db()
+    visit_a.refresh_from_db()
+    assert not item.cancelled and visit_a.agreed_by_guest_at is not None
+
+    client.post(url, {"confirm": "1"})
+    item.refresh_from_db()
+    visit_a.refresh_from_db()
+    assert item.cancelled and visit_a.agreed_by_guest_at is None
+
+
+def test_item_cancel_by_coordinator_names_both_partners(client, visit_a, host, coordinator):
+    item = _make_item(visit_a, host.user)
+    client.force_login(coordinator)
+    url = reverse("agendas:item_action", args=[visit_a.exchange_id, item.pk, "schrappen"])
+    page = client.get(url).content.decode()
+    assert "krijgen hiervan binnen een kwartier bericht" in page
+    assert "Hanna Host" in page and "Gert Gast" in page
+
+
+def test_item_actions_other_than_cancel_stay_post_only(client, visit_a, host, guest):
+    item = _make_item(visit_a, guest.user)
+    client.force_login(host.user)
+    url = reverse("agendas:item_action", args=[visit_a.exchange_id, item.pk, "accepteren"])
+    assert client.get(url).status_code == 405
+    client.post(url)
+    item.refresh_from_db()
+    assert item.status == "akkoord"
+
+
+@pytest.mark.parametrize("persona", ["other_participant", "other_coordinator", "outsider"])
+def test_item_cancel_confirmation_404_for_others(client, request, visit_a, host, persona):
+    item = _make_item(visit_a, host.user)
+    user = request.getfixturevalue(persona)
+    client.force_login(getattr(user, "user", user))
+    url = reverse("agendas:item_action", args=[visit_a.exchange_id, item.pk, "schrappen"])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"confirm": "1"}).status_code == 404
+    item.refresh_from_db()
+    assert not item.cancelled
+
+
+def test_feed_settings_renew_asks_first(client, host):
+    client.force_login(host.user)
+    first = client.get(reverse("agendas:feed_settings")).context["feed_url"]
+    # The link on the page, and an old form posting to the settings page.
+    for response in (client.get(reverse("agendas:feed_renew")),
+                     client.post(reverse("agendas:feed_settings"))):
+        page = response.content.decode()
+        assert "De huidige link werkt dan niet meer" in page
+        assert "Ja, nieuwe link maken" in page
+    assert client.get(reverse("agendas:feed_settings")).context["feed_url"] == first
+
+
 def test_feed_settings_renews_token(client, host):
     client.force_login(host.user)
     first = client.get(reverse("agendas:feed_settings")).context["feed_url"]
-    client.post(reverse("agendas:feed_settings"))
+    client.post(reverse("agendas:feed_renew"), {"confirm": "1"})
     second = client.get(reverse("agendas:feed_settings")).context["feed_url"]
     assert first != second
     client.logout()

@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from meetings.enums import MeetingStatus
 from meetings.models import Attendance, Meeting, MeetingMaterial, ReminderRule
-from meetings.services import KIND_CHANGED, KIND_REMINDER, material_add
+from meetings.services import KIND_CANCELLED, KIND_CHANGED, KIND_REMINDER, material_add
 from notifications.enums import OutboxStatus
 from notifications.models import OutboxMessage
 
@@ -45,6 +45,12 @@ def coordinator_urls(meeting, message) -> list[str]:
     ]
 
 
+def material_delete_url(material) -> str:
+    meeting = material.meeting
+    return reverse("meetings:material_delete", args=[meeting.cohort_id, meeting.pk,
+                                                     material.pk])
+
+
 def coordinator_posts(meeting, message, material) -> list[str]:
     c, m = meeting.cohort_id, meeting.pk
     return [
@@ -74,7 +80,7 @@ def test_coordinator_pages_are_404_for_others(client, request, persona, meeting,
     for url in coordinator_urls(meeting, reminder_row):
         assert client.get(url).status_code == 404, url
     for url in coordinator_posts(meeting, reminder_row, material):
-        assert client.post(url).status_code == 404, url
+        assert client.post(url, {"confirm": "1"}).status_code == 404, url
     meeting.refresh_from_db()
     reminder_row.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED
@@ -182,10 +188,56 @@ def test_coordinator_cancels_meeting(client, coordinator, meeting):
     client.force_login(coordinator)
     url = reverse("meetings:cancel", args=[meeting.cohort_id, meeting.pk])
     assert "Ja, afgelasten" in client.get(url).content.decode()
-    page = client.post(url, follow=True).content.decode()
+    page = client.post(url, {"confirm": "1"}, follow=True).content.decode()
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CANCELLED
     assert "gaat niet door" in page
+    assert OutboxMessage.objects.filter(kind=KIND_CANCELLED).count() == 1
+
+
+def test_meeting_cancel_without_confirmation_only_asks(client, coordinator, meeting,
+                                                       second_participant):
+    client.force_login(coordinator)
+    url = reverse("meetings:cancel", args=[meeting.cohort_id, meeting.pk])
+    for response in (client.get(url), client.post(url)):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert f"‘{meeting.title}’ op" in page
+        assert "Alle 2 deelnemers krijgen een afzegging per e-mail" in page
+        assert "Ja, afgelasten" in page
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert not OutboxMessage.objects.filter(kind=KIND_CANCELLED).exists()
+
+
+def test_meeting_cancel_twice_says_it_is_cancelled(client, coordinator, meeting):
+    client.force_login(coordinator)
+    url = reverse("meetings:cancel", args=[meeting.cohort_id, meeting.pk])
+    client.post(url, {"confirm": "1"})
+    page = client.get(url, follow=True).content.decode()
+    assert "Deze bijeenkomst is al afgelast." in page
+    assert "Ja, afgelasten" not in page
+
+
+def test_material_delete_asks_first(client, coordinator, material):
+    client.force_login(coordinator)
+    url = material_delete_url(material)
+    for response in (client.get(url), client.post(url)):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Het bestand casus.pdf wordt verwijderd" in page
+        assert "Ja, verwijderen" in page
+    assert MeetingMaterial.objects.filter(pk=material.pk).exists()
+    page = client.post(url, {"confirm": "1"}, follow=True).content.decode()
+    assert "Het bestand is verwijderd." in page
+    assert not MeetingMaterial.objects.filter(pk=material.pk).exists()
+
+
+@pytest.mark.parametrize("persona", ["participant", "outsider", "other_coordinator"])
+def test_material_delete_confirmation_404_for_others(client, request, persona, material):
+    client.force_login(_user(request.getfixturevalue(persona)))
+    assert client.get(material_delete_url(material)).status_code == 404
+    assert MeetingMaterial.objects.filter(pk=material.pk).exists()
 
 
 def test_coordinator_proposes_standard_meetings(client, coordinator, cohort):

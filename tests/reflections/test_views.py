@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.enums import CohortStage
+from notifications.models import OutboxMessage
 from reflections.enums import ResponseStatus
 from reflections.models import MAX_TEXT, Assignment, Response, SparringOptIn
 from tests.factories import CohortFactory, ParticipantFactory, UserFactory, make_exchange
@@ -233,8 +234,72 @@ def test_coordinator_sees_who_submitted_and_nudges(client, coordinator, cohort, 
     assert "Dirk Laat" in page and "Nog niet begonnen" in page
     response = client.post(reverse("reflections:nudge", args=[cohort.pk,
                                                               submitted.assignment_id]),
-                           follow=True)
+                           {"confirm": "1"}, follow=True)
     assert "1 herinnering ingepland." in response.content.decode()
+
+
+def test_nudge_without_confirmation_shows_count_and_sends_nothing(client, coordinator, cohort,
+                                                                  participant, submitted):
+    late = participants(cohort, 14)
+    client.force_login(coordinator)
+    url = reverse("reflections:nudge", args=[cohort.pk, submitted.assignment_id])
+    for response in (client.get(url), client.post(url)):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert ("Deze herinnering gaat naar 14 deelnemers die ‘Na bezoek A’ nog niet hebben "
+                "ingeleverd.") in page
+        assert "Ja, stuur 14 herinneringen" in page
+        assert late[0].user.name in page and "Bob Jansen" not in page
+    assert not OutboxMessage.objects.filter(kind="reflection_nudge").exists()
+
+    page = client.post(url, {"confirm": "1"}, follow=True).content.decode()
+    assert "14 herinneringen ingepland." in page
+    assert OutboxMessage.objects.filter(kind="reflection_nudge").count() == 14
+
+
+def test_nudge_confirmation_counts_only_those_not_reminded_today(client, coordinator, cohort):
+    assignment = open_assignment(cohort)
+    participants(cohort, 3)
+    client.force_login(coordinator)
+    url = reverse("reflections:nudge", args=[cohort.pk, assignment.pk])
+    client.post(url, {"confirm": "1"})
+    newcomer = participants(cohort, 1)[0]
+    page = client.get(url).content.decode()
+    assert "Deze herinnering gaat naar 1 deelnemer die ‘Na bezoek A’ nog niet heeft" in page
+    assert "3 andere deelnemers kregen vandaag al een herinnering" in page
+    assert newcomer.user.name in page
+    client.post(url, {"confirm": "1"})
+    page = client.get(url, follow=True).content.decode()
+    assert "kreeg vandaag al een herinnering. Morgen kunt u weer herinneren." in page
+    assert OutboxMessage.objects.filter(kind="reflection_nudge").count() == 4
+
+
+def test_nudge_of_closed_assignment_explains_instead_of_asking(client, coordinator, cohort,
+                                                               participant):
+    assignment = open_assignment(cohort)
+    assignment.opens_at = timezone.now() + timedelta(days=1)
+    assignment.due_at = timezone.now() + timedelta(days=8)
+    assignment.save()
+    client.force_login(coordinator)
+    url = reverse("reflections:nudge", args=[cohort.pk, assignment.pk])
+    page = client.get(url, follow=True).content.decode()
+    assert "Herinneren kan alleen terwijl de opdracht openstaat" in page
+    assert "Ja, stuur" not in page
+
+
+@pytest.mark.parametrize("persona", ["participant", "outsider", "other_coordinator"])
+def test_nudge_confirmation_404_for_others(client, request, cohort, participant, persona):
+    assignment = open_assignment(cohort)
+    if persona == "other_coordinator":
+        user = UserFactory()
+        CohortFactory().coordinators.add(user)
+    else:
+        user = request.getfixturevalue(persona)
+    client.force_login(getattr(user, "user", user))
+    url = reverse("reflections:nudge", args=[cohort.pk, assignment.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"confirm": "1"}).status_code == 404
+    assert not OutboxMessage.objects.filter(kind="reflection_nudge").exists()
 
 
 def test_coordinator_edits_assignment_and_adds_choice_question(client, coordinator, cohort):
