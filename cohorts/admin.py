@@ -1,12 +1,32 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Cohort, Invitation, Organisation, Participant
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    """The admin's form refuses a name that differs from another only in case or spacing
+    (the database would refuse it with a server error)."""
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        duplicate = services.organisation_find_duplicate(name=name, exclude_pk=self.instance.pk)
+        if duplicate:
+            raise ValidationError(services.duplicate_name_message(duplicate))
+        return name
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "kind", "region", "place", "confirmed"]
     list_filter = ["confirmed", "kind", "region"]
     search_fields = ["name", "place"]
@@ -24,8 +44,14 @@ class OrganisationAdmin(admin.ModelAdmin):
             self.message_user(request, _("Kies minstens twee organisaties."), messages.WARNING)
             return
         target, *duplicates = organisations
-        for duplicate in duplicates:
-            services.organisation_merge(duplicate=duplicate, into=target)
+        try:
+            with transaction.atomic():  # all or none
+                for duplicate in duplicates:
+                    services.organisation_merge(duplicate=duplicate, into=target,
+                                                by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         self.message_user(request, _("Samengevoegd in %(name)s.") % {"name": target.name})
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .enums import Domain, OrganisationKind, Pairing, Region
 from .importing import MAX_UPLOAD_BYTES
 from .models import Cohort, Organisation, Participant
-from .services import organisation_find_duplicate
+from .services import duplicate_name_message, organisation_find_duplicate
 
 
 class DateInput(forms.DateInput):
@@ -177,3 +177,45 @@ class ProfileForm(CrispyMixin, forms.ModelForm):
             data.pop("new_organisation_kind", None)
         return data
 
+
+
+class OrganisationForm(CrispyMixin, forms.Form):
+    """Name and kind of an organisation. A plain form, so a refused name never changes the
+    organisation on the page before it is saved."""
+
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    kind = forms.ChoiceField(label=_("Soort organisatie"),
+                             choices=[("", "—")] + list(OrganisationKind.choices))
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        kwargs.setdefault("initial", {"name": organisation.name, "kind": organisation.kind})
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Vul een naam in."))
+        duplicate = organisation_find_duplicate(name=name, exclude_pk=self.organisation.pk)
+        if duplicate:
+            raise forms.ValidationError(duplicate_name_message(duplicate))
+        return name
+
+
+class OrganisationMergeForm(CrispyMixin, forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("Welke organisatie houdt u?"), queryset=Organisation.objects.none(),
+        empty_label="—",
+        help_text=_("Alle verwijzingen gaan naar deze organisatie. U ziet eerst wat er "
+                    "verandert voordat er iets gebeurt."),
+    )
+
+    def __init__(self, *args, duplicate: Organisation, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = Organisation.objects.merge_targets_for(user, duplicate)
+        self.fields["into"].label_from_instance = _target_label
+
+
+def _target_label(organisation: Organisation) -> str:
+    status = _("bevestigd") if organisation.confirmed else _("voorgesteld")
+    return f"{organisation.name} ({organisation.get_kind_display()}, {status})"

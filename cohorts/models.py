@@ -8,9 +8,10 @@ import re
 import secrets
 import unicodedata
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,47 @@ class OrganisationQuerySet(models.QuerySet):
         """Confirmed organisations, plus the ones this user proposed and still awaits."""
         return self.filter(Q(confirmed=True) | Q(proposed_by=user))
 
+    def visible_to(self, user):
+        """Organisations a coordinator works with: all for admins; otherwise those of the
+        participants of cohorts they coordinate, and what those participants proposed."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        theirs = Participant.objects.filter(cohort__in=Cohort.objects.managed_by(user))
+        return self.filter(
+            Exists(theirs.filter(organisation=OuterRef("pk")))
+            | (Q(confirmed=False) & Exists(theirs.filter(user=OuterRef("proposed_by"))))
+        )
+
+    def changeable_by(self, user):
+        """Organisations the user may rename or merge away: all for admins; for a coordinator
+        the visible ones that no participant or preference outside their own cohorts refers
+        to. The list is shared by every cohort, so changing a shared organisation (its kind
+        decides who may pair with whom) would change other coordinators' cohorts."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        preference = apps.get_model("matching", "Preference")
+        managed = Cohort.objects.managed_by(user)
+        org = OuterRef("pk")
+        return self.visible_to(user).exclude(
+            Exists(Participant.objects.exclude(cohort__in=managed).filter(organisation=org))
+        ).exclude(
+            Exists(preference.objects.exclude(participant__cohort__in=managed).filter(
+                Q(wish_1=org) | Q(wish_2=org) | Q(wish_3=org) | Q(avoided=org)))
+        )
+
+    def merge_targets_for(self, user, duplicate):
+        """Where `duplicate` may be merged into: another organisation the user sees, or any
+        confirmed one (every participant can pick those already). A confirmed organisation
+        only goes into a confirmed one, so merging never undoes a confirmation."""
+        targets = self.filter(
+            Q(confirmed=True) | Q(pk__in=self.model.objects.visible_to(user).values("pk"))
+        ).exclude(pk=duplicate.pk)
+        return targets.filter(confirmed=True) if duplicate.confirmed else targets
+
 
 class Organisation(models.Model):
     name = models.CharField(_("naam"), max_length=200)
@@ -76,6 +118,17 @@ class Organisation(models.Model):
 
     def get_domains_display(self) -> str:
         return domains_display(self.domains)
+
+
+def preferences_referring_to(organisation):
+    """The matching preferences that wish for `organisation` or avoid it."""
+    # matching builds on cohorts; look its model up lazily instead of importing it.
+    preference = apps.get_model("matching", "Preference")
+    avoiding = preference.avoided.through.objects.filter(organisation=organisation)
+    return preference.objects.filter(
+        Q(wish_1=organisation) | Q(wish_2=organisation) | Q(wish_3=organisation)
+        | Q(pk__in=avoiding.values("preference_id"))
+    )
 
 
 def domains_display(codes) -> str:
@@ -259,6 +312,13 @@ class Participant(models.Model):
 class InvitationQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=InvitationStatus.PENDING, expires_at__gt=timezone.now())
+
+    def naming_organisation(self, normalised: str):
+        """Pending invitations whose organisation, as typed, is this normalised name: joining
+        looks the organisation up by that name."""
+        rows = (self.filter(status=InvitationStatus.PENDING).exclude(organisation_name="")
+                .values_list("pk", "organisation_name"))
+        return self.filter(pk__in=[pk for pk, typed in rows if normalise_name(typed) == normalised])
 
 
 class Invitation(models.Model):

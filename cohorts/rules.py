@@ -34,6 +34,22 @@ def can_confirm_organisations(user) -> bool:
     return can_create_cohorts(user)
 
 
+def can_manage_organisations(user) -> bool:
+    """Whoever coordinates a cohort (or may start one) looks after the organisations of their
+    own participants; what each may change is scoped by `Organisation.objects.changeable_by`."""
+    if not user.is_authenticated:
+        return False
+    return can_create_cohorts(user) or user.coordinated_cohorts.exists()
+
+
+def can_change_organisation(user, organisation) -> bool:
+    """Rename or merge away: admins always, a coordinator only an organisation that nothing
+    outside their own cohorts refers to."""
+    from .models import Organisation
+
+    return Organisation.objects.changeable_by(user).filter(pk=organisation.pk).exists()
+
+
 def needs_two_factor(user) -> bool:
     """Admins and coordinators see personal data of many people: two-factor is required."""
     return user.is_authenticated and (

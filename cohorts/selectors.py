@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .enums import CohortStage, InvitationStatus, ParticipantStatus
-from .models import Cohort, Participant
-from .services import STAGE_ORDER, cohort_transition_problems, next_stage
+from .models import Cohort, Invitation, Organisation, Participant, preferences_referring_to
+from .services import (
+    STAGE_ORDER,
+    OrganisationMerge,
+    cohort_transition_problems,
+    next_stage,
+)
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,32 @@ def participant_next_step(participant: Participant) -> NextStep:
                         _("Naar de stageplanning"))
     return NextStep(_("U heeft (nog) geen stagepartner. De coördinator neemt contact met u "
                       "op."))
+
+
+def organisations_for(user):
+    """The organisations of a coordinator's cohorts (all for admins), proposed ones first, with
+    how many participants of those cohorts work there and whether the user may change them;
+    in one query."""
+    counted = None if user.is_staff else Q(
+        participants__cohort__in=Cohort.objects.managed_by(user))
+    organisations = Organisation.objects.visible_to(user).annotate(
+        participant_count=Count("participants", filter=counted))
+    return with_can_change(organisations, user).order_by("confirmed", "name", "pk")
+
+
+def with_can_change(organisations, user):
+    """Mark each organisation with whether `user` may rename or merge it, in the same query."""
+    return organisations.annotate(
+        can_change=Exists(Organisation.objects.changeable_by(user).filter(pk=OuterRef("pk"))))
+
+
+def organisation_merge_preview(organisation: Organisation) -> OrganisationMerge:
+    """What merging `organisation` away would move, for the confirmation step."""
+    return OrganisationMerge(
+        participants=organisation.participants.count(),
+        preferences=preferences_referring_to(organisation).count(),
+        invitations=Invitation.objects.naming_organisation(organisation.normalised_name).count(),
+    )
 
 
 def participations_for(user):

@@ -17,8 +17,17 @@ from django.utils.translation import gettext as _
 
 from notifications.services import outbox_cancel, outbox_plan
 
-from .enums import CohortStage, InvitationStatus, ParticipantStatus
-from .models import Cohort, Invitation, Organisation, Participant, new_token, normalise_name
+from .enums import CohortStage, InvitationStatus, OrganisationKind, ParticipantStatus
+from .models import (
+    Cohort,
+    Invitation,
+    Organisation,
+    Participant,
+    new_token,
+    normalise_name,
+    preferences_referring_to,
+)
+from .rules import can_change_organisation
 
 # --- organisations -----------------------------------------------------------------------
 
@@ -60,11 +69,121 @@ def organisation_confirm(*, organisation: Organisation) -> Organisation:
     return organisation
 
 
-def organisation_merge(*, duplicate: Organisation, into: Organisation) -> None:
-    """Move every participant of `duplicate` to `into` and delete `duplicate`."""
+def organisation_update(*, organisation: Organisation, name: str, kind: str, by) -> Organisation:
+    """Rename `organisation` and/or change its kind.
+
+    Side effects: the Organisation row; open invitations that named the old name name the
+    new one, so joining still finds the organisation. Raises ValidationError (keyed by
+    field) when another organisation already has this name (case and spacing ignored), and
+    when `by` may not change it.
+    """
+    if not can_change_organisation(by, organisation):
+        raise ValidationError(_("U kunt deze organisatie niet wijzigen: ze wordt ook in andere "
+                                "cohorten gebruikt."))
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Vul een naam in.")})
+    if kind not in OrganisationKind.values:
+        raise ValidationError({"kind": _("Kies een soort organisatie.")})
+    duplicate = organisation_find_duplicate(name=name, exclude_pk=organisation.pk)
+    if duplicate:
+        raise ValidationError({"name": duplicate_name_message(duplicate)})
+    old_key = organisation.normalised_name
+    organisation.name, organisation.kind = name, kind
+    try:
+        with transaction.atomic():
+            organisation.save(update_fields=["name", "normalised_name", "kind"])
+            if organisation.normalised_name != old_key:
+                _rename_in_open_invitations(old_key=old_key, name=organisation.name)
+    except IntegrityError:  # someone gave another organisation this name a moment ago
+        organisation.refresh_from_db()
+        raise ValidationError(
+            {"name": duplicate_name_message(organisation_find_duplicate(name=name))}
+        ) from None
+    return organisation
+
+
+def duplicate_name_message(existing: Organisation | None) -> str:
+    return _("Er is al een organisatie met deze naam: %(name)s. Zijn het dezelfde? Voeg ze dan "
+             "samen.") % {"name": existing.name if existing else ""}
+
+
+def _rename_in_open_invitations(*, old_key: str, name: str) -> int:
+    return Invitation.objects.naming_organisation(old_key).update(organisation_name=name)
+
+
+@dataclass(frozen=True)
+class OrganisationMerge:
+    """What a merge moved: rows that referred to the duplicate and now refer to the kept
+    organisation."""
+
+    participants: int
+    preferences: int
+    invitations: int
+
+
+def organisation_merge(*, duplicate: Organisation, into: Organisation, by) -> OrganisationMerge:
+    """Move every reference to `duplicate` over to `into`, then delete `duplicate`.
+
+    Side effects, in one transaction: participants' organisation; matching preferences'
+    wishes (wish_1..3) and avoided organisations; open invitations that named the
+    duplicate; the duplicate row is deleted. Preferences keep the rules of their form: no
+    organisation wished twice (later wishes move up), none both wished and avoided (the
+    avoid stays: it is a hard rule, a wish only a preference), and not one's own
+    organisation. Raises ValidationError for a merge into itself, a confirmed organisation
+    into an unconfirmed one, or organisations `by` may not change or pick.
+    """
+    from matching.models import Preference  # matching builds on cohorts
+
+    if duplicate.pk == into.pk:
+        raise ValidationError(_("Kies een andere organisatie om te houden."))
     with transaction.atomic():
-        Participant.objects.filter(organisation=duplicate).update(organisation=into)
+        locked = {org.pk: org for org in Organisation.objects.select_for_update()
+                  .filter(pk__in=[duplicate.pk, into.pk]).order_by("pk")}
+        if len(locked) != 2:
+            raise ValidationError(_("Een van de organisaties bestaat niet meer. Kijk in de "
+                                    "lijst wat er over is."))
+        duplicate, into = locked[duplicate.pk], locked[into.pk]
+        if duplicate.confirmed and not into.confirmed:
+            raise ValidationError(_("Een bevestigde organisatie kan alleen opgaan in een andere "
+                                    "bevestigde organisatie."))
+        targets = Organisation.objects.merge_targets_for(by, duplicate)
+        if not can_change_organisation(by, duplicate) or not targets.filter(pk=into.pk).exists():
+            raise ValidationError(_("U kunt deze organisaties niet samenvoegen."))
+        touched = set(preferences_referring_to(duplicate).values_list("pk", flat=True))
+        own = set(Preference.objects.filter(participant__organisation=duplicate)
+                  .values_list("pk", flat=True))
+        participants = Participant.objects.filter(organisation=duplicate).update(
+            organisation=into)
+        for field_name in ("wish_1", "wish_2", "wish_3"):
+            Preference.objects.filter(**{field_name: duplicate}).update(**{field_name: into})
+        avoided = Preference.avoided.through.objects
+        avoided.filter(organisation=duplicate, preference__in=avoided.filter(
+            organisation=into).values("preference")).delete()
+        avoided.filter(organisation=duplicate).update(organisation=into)
+        _tidy_preferences(Preference.objects.filter(pk__in=touched | own))
+        invitations = _rename_in_open_invitations(old_key=duplicate.normalised_name,
+                                                  name=into.name)
         duplicate.delete()
+    return OrganisationMerge(participants=participants, preferences=len(touched),
+                             invitations=invitations)
+
+
+def _tidy_preferences(preferences) -> None:
+    for pref in preferences.select_related("participant").prefetch_related("avoided"):
+        own = pref.participant.organisation_id
+        avoided = {org.pk for org in pref.avoided.all()}
+        if own in avoided:
+            pref.avoided.remove(own)
+            avoided.discard(own)
+        wishes: list[int | None] = []
+        for pk in pref.wished_ids:
+            if pk != own and pk not in avoided and pk not in wishes:
+                wishes.append(pk)
+        wishes += [None] * (3 - len(wishes))
+        if wishes != [pref.wish_1_id, pref.wish_2_id, pref.wish_3_id]:
+            pref.wish_1_id, pref.wish_2_id, pref.wish_3_id = wishes
+            pref.save(update_fields=["wish_1", "wish_2", "wish_3"])
 
 
 # --- cohorts -----------------------------------------------------------------------------

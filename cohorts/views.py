@@ -12,14 +12,28 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+
+from wisselstage.confirm import confirmation_page, is_confirmed
 
 from . import selectors, services
 from .enums import InvitationStatus
-from .forms import CohortForm, InvitationPasteForm, InvitationUploadForm, ProfileForm
+from .forms import (
+    CohortForm,
+    InvitationPasteForm,
+    InvitationUploadForm,
+    OrganisationForm,
+    OrganisationMergeForm,
+    ProfileForm,
+)
 from .importing import parse_invitation_file, parse_pasted_addresses
 from .models import Cohort, Invitation, Organisation
-from .rules import can_confirm_organisations, can_create_cohorts, can_manage_cohort
+from .rules import (
+    can_confirm_organisations,
+    can_create_cohorts,
+    can_manage_cohort,
+    can_manage_organisations,
+)
 from .shortcuts import managed_cohort, own_participation
 
 
@@ -146,11 +160,19 @@ def cohort_copy(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cohort_join_link(request, pk: int):
+    """GET asks for confirmation; so does a POST without it, unless there is no link yet
+    (making the first one loses nothing)."""
     cohort = managed_cohort(request, pk)
-    enabled = request.POST.get("action") != "disable"
+    enabled = (request.POST if request.method == "POST" else request.GET).get(
+        "action") != "disable"
     had_link = bool(cohort.join_token)
+    if not enabled and not had_link:
+        messages.info(request, _("Er is geen aanmeldlink om uit te zetten."))
+        return redirect("cohorts:detail", pk=cohort.pk)
+    if not is_confirmed(request) and (had_link or request.method == "GET"):
+        return _join_link_confirmation(request, cohort, enabled=enabled)
     services.cohort_rotate_join_link(cohort=cohort, enabled=enabled)
     if not enabled:
         messages.success(request, _("De aanmeldlink is uitgezet."))
@@ -160,6 +182,33 @@ def cohort_join_link(request, pk: int):
     else:
         messages.success(request, _("De aanmeldlink is gemaakt."))
     return redirect("cohorts:detail", pk=cohort.pk)
+
+
+def _join_link_confirmation(request, cohort: Cohort, *, enabled: bool):
+    back = reverse("cohorts:detail", args=[cohort.pk]) + "#aanmeldlink"
+    if not enabled:
+        return confirmation_page(
+            request, title=_("Aanmeldlink uitzetten"), back_url=back,
+            submit_label=_("Ja, link uitzetten"), hidden={"action": "disable"},
+            lines=[_("De aanmeldlink van %(cohort)s gaat uit. Wie de link heeft gekregen, "
+                     "kan zich er niet meer mee aanmelden.") % {"cohort": cohort.name},
+                   _("Mensen met een eigen uitnodiging kunnen zich nog wel aanmelden. U kunt "
+                     "later een nieuwe link maken, maar de huidige link werkt nooit meer."),
+                   _("Dit kunt u niet ongedaan maken.")])
+    if cohort.join_token:
+        return confirmation_page(
+            request, title=_("Nieuwe aanmeldlink maken"), back_url=back,
+            submit_label=_("Ja, nieuwe link maken"),
+            lines=[_("%(cohort)s krijgt een nieuwe aanmeldlink. De huidige link werkt dan "
+                     "niet meer: wie die al heeft gekregen, kan zich er niet meer mee "
+                     "aanmelden.") % {"cohort": cohort.name},
+                   _("Stuur de nieuwe link daarna zelf rond. Dit kunt u niet ongedaan "
+                     "maken.")])
+    return confirmation_page(
+        request, title=_("Aanmeldlink maken"), back_url=back, danger=False,
+        submit_label=_("Ja, link maken"),
+        lines=[_("%(cohort)s krijgt een aanmeldlink. Iedereen met die link kan zich "
+                 "aanmelden zolang de aanmelding open is.") % {"cohort": cohort.name}])
 
 
 @login_required
@@ -226,14 +275,43 @@ def invitation_action(request, pk: int, invitation_pk: int):
             messages.success(request, _("Uitnodiging opnieuw verstuurd naar %(email)s.")
                              % {"email": invitation.email})
         elif action == "withdraw":
-            services.invitation_withdraw(invitation=invitation)
-            messages.success(request, _("Uitnodiging voor %(email)s ingetrokken.")
-                             % {"email": invitation.email})
+            # Forms from before the confirmation step: ask first, never act directly.
+            return invitation_withdraw(request, pk, invitation_pk)
         else:
             raise Http404
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("cohorts:invitations", pk=cohort.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request, pk: int, invitation_pk: int):
+    cohort = managed_cohort(request, pk)
+    invitation = get_object_or_404(cohort.invitations, pk=invitation_pk)
+    back = reverse("cohorts:invitations", args=[cohort.pk])
+    if invitation.status != InvitationStatus.PENDING:
+        messages.error(request, _("Deze uitnodiging staat niet meer open."))
+        return redirect(back)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request, title=_("Uitnodiging intrekken"), back_url=back,
+            action_url=reverse("cohorts:invitation_withdraw", args=[cohort.pk, invitation.pk]),
+            submit_label=_("Ja, uitnodiging intrekken"),
+            lines=[_("De uitnodiging aan %(email)s wordt ingetrokken. De link in de "
+                     "uitnodigingsmail werkt dan niet meer, en herinneringen die nog niet "
+                     "zijn verstuurd, gaan niet meer uit.") % {"email": invitation.email},
+                   _("%(email)s krijgt hierover geen bericht. Dit kunt u niet ongedaan "
+                     "maken; wel kunt u later een nieuwe uitnodiging sturen.")
+                   % {"email": invitation.email}])
+    try:
+        services.invitation_withdraw(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Uitnodiging voor %(email)s ingetrokken.")
+                         % {"email": invitation.email})
+    return redirect(back)
 
 
 def invitation_landing(request, token: str):
@@ -305,8 +383,103 @@ def organisations(request):
         services.organisation_confirm(organisation=organisation)
         messages.success(request, _("%(name)s is bevestigd.") % {"name": organisation.name})
         return redirect("cohorts:organisations")
-    pending = Organisation.objects.filter(confirmed=False).select_related("proposed_by")
+    pending = selectors.with_can_change(
+        Organisation.objects.filter(confirmed=False).select_related("proposed_by"), request.user)
     confirmed = Organisation.objects.confirmed()
     return render(request, "cohorts/organisations.html", {
         "pending": pending, "confirmed": confirmed,
     })
+
+
+@login_required
+def organisation_list(request):
+    if not can_manage_organisations(request.user):
+        raise Http404
+    return render(request, "cohorts/organisation_list.html", {
+        "organisations": selectors.organisations_for(request.user),
+        "can_confirm": can_confirm_organisations(request.user),
+    })
+
+
+def _changeable_organisation(request, pk: int) -> Organisation:
+    return get_object_or_404(Organisation.objects.changeable_by(request.user), pk=pk)
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    organisation = _changeable_organisation(request, pk)
+    form = OrganisationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(organisation=organisation, by=request.user,
+                                         **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s is opgeslagen.") % {"name": organisation.name})
+            return redirect("cohorts:organisation_list")
+    return render(request, "cohorts/organisation_form.html", {
+        "form": form, "organisation": organisation,
+    })
+
+
+@login_required
+def organisation_merge(request, pk: int):
+    """Choose the organisation to keep (GET); see plainly what will happen (GET with ?into=,
+    or any POST without confirmation); merge (the confirmation page's POST)."""
+    duplicate = _changeable_organisation(request, pk)
+    data = None
+    if request.method == "POST":
+        data = request.POST
+    elif "into" in request.GET:
+        data = request.GET
+    form = OrganisationMergeForm(data, duplicate=duplicate, user=request.user)
+    if data is not None and form.is_valid():
+        into = form.cleaned_data["into"]
+        if not is_confirmed(request):
+            return _merge_confirmation(request, duplicate, into)
+        try:
+            moved = services.organisation_merge(duplicate=duplicate, into=into, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, " ".join(_merge_lines(moved, duplicate, into, done=True)))
+            return redirect("cohorts:organisation_list")
+    return render(request, "cohorts/organisation_merge.html", {
+        "duplicate": duplicate, "form": form,
+    })
+
+
+def _merge_confirmation(request, duplicate: Organisation, into: Organisation):
+    url = reverse("cohorts:organisation_merge", args=[duplicate.pk])
+    return confirmation_page(
+        request, title=_("%(name)s samenvoegen") % {"name": duplicate.name},
+        lines=_merge_lines(selectors.organisation_merge_preview(duplicate), duplicate, into),
+        submit_label=_("Ja, samenvoegen met %(into)s") % {"into": into.name},
+        back_url=url, action_url=url, hidden={"into": str(into.pk)},
+    )
+
+
+def _merge_lines(moved, duplicate: Organisation, into: Organisation, *, done=False) -> list[str]:
+    names = {"duplicate": duplicate.name, "into": into.name}
+    counts = {
+        "people": ngettext("%(count)d deelnemer", "%(count)d deelnemers",
+                           moved.participants) % {"count": moved.participants},
+        "preferences": ngettext("%(count)d voorkeur", "%(count)d voorkeuren",
+                                moved.preferences) % {"count": moved.preferences},
+    }
+    if done:
+        lines = [_("%(duplicate)s is samengevoegd met %(into)s: %(people)s en %(preferences)s "
+                   "verwijzen nu naar %(into)s.") % {**names, **counts}]
+    else:
+        lines = [_("%(people)s en %(preferences)s verwijzen dan naar %(into)s.")
+                 % {**names, **counts}]
+    if moved.invitations:
+        lines.append(ngettext(
+            "%(count)d openstaande uitnodiging krijgt de organisatienaam %(into)s.",
+            "%(count)d openstaande uitnodigingen krijgen de organisatienaam %(into)s.",
+            moved.invitations) % {**names, "count": moved.invitations})
+    if not done:
+        lines.append(_("Daarna wordt %(duplicate)s verwijderd. Dit kunt u niet ongedaan maken.")
+                     % names)
+    return lines

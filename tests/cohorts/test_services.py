@@ -40,12 +40,12 @@ def test_organisation_duplicate_name_refused_by_database(db):
         Organisation.objects.create(name="ZORGGROEP de linde", kind=OrganisationKind.OVERIG)
 
 
-def test_organisation_merge_moves_participants(participant):
+def test_organisation_merge_moves_participants(participant, admin_user):
     duplicate = Organisation.objects.create(name="De Linde (dubbel)", kind="zorgaanbieder")
     participant.organisation, keep = duplicate, Organisation.objects.create(
         name="De Linde", kind="zorgaanbieder")
     participant.save()
-    services.organisation_merge(duplicate=duplicate, into=keep)
+    services.organisation_merge(duplicate=duplicate, into=keep, by=admin_user)
     participant.refresh_from_db()
     assert participant.organisation == keep
     assert not Organisation.objects.filter(pk=duplicate.pk).exists()

@@ -224,18 +224,117 @@ def test_invitation_withdraw_and_resend_buttons(client, cohort, coordinator):
     client.post(url, {"action": "resend"})
     invitation.refresh_from_db()
     assert invitation.send_count == 2
-    client.post(url, {"action": "withdraw"})
+    client.post(url, {"action": "withdraw", "confirm": "1"})
     invitation.refresh_from_db()
     assert invitation.status == "withdrawn"
+
+
+def test_invitation_withdraw_without_confirmation_only_asks(client, cohort, coordinator):
+    invitation = InvitationFactory(cohort=cohort, email="sanne@zorg.example")
+    client.force_login(coordinator)
+    withdraw = reverse("cohorts:invitation_withdraw", args=[cohort.pk, invitation.pk])
+    # The button on the list, an old form posting to the action URL, and a bare POST.
+    for response in (client.get(withdraw),
+                     client.post(reverse("cohorts:invitation_action",
+                                         args=[cohort.pk, invitation.pk]),
+                                 {"action": "withdraw"}),
+                     client.post(withdraw)):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "De uitnodiging aan sanne@zorg.example wordt ingetrokken." in page
+        assert "Ja, uitnodiging intrekken" in page
+        assert f'action="{withdraw}"' in page and 'name="confirm" value="1"' in page
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+
+    page = client.post(withdraw, {"confirm": "1"}, follow=True).content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == "withdrawn"
+    assert "Uitnodiging voor sanne@zorg.example ingetrokken." in page
+
+
+def test_invitation_withdraw_of_accepted_invitation_says_so(client, cohort, coordinator):
+    invitation = InvitationFactory(cohort=cohort, status="accepted")
+    client.force_login(coordinator)
+    url = reverse("cohorts:invitation_withdraw", args=[cohort.pk, invitation.pk])
+    page = client.get(url, follow=True).content.decode()
+    assert "Deze uitnodiging staat niet meer open." in page
+    assert "Ja, uitnodiging intrekken" not in page
+
+
+@pytest.mark.parametrize("persona", ["participant", "outsider", "other_coordinator"])
+def test_invitation_withdraw_404_outside_the_cohort(client, request, cohort, persona):
+    invitation = InvitationFactory(cohort=cohort)
+    user = request.getfixturevalue(persona)
+    client.force_login(getattr(user, "user", user))
+    url = reverse("cohorts:invitation_withdraw", args=[cohort.pk, invitation.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"confirm": "1"}).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
 
 
 def test_invitation_action_other_cohort_404(client, cohort, coordinator):
     foreign = InvitationFactory()
     client.force_login(coordinator)
-    url = reverse("cohorts:invitation_action", args=[cohort.pk, foreign.pk])
-    assert client.post(url, {"action": "withdraw"}).status_code == 404
+    for name in ("cohorts:invitation_action", "cohorts:invitation_withdraw"):
+        url = reverse(name, args=[cohort.pk, foreign.pk])
+        assert client.post(url, {"action": "withdraw", "confirm": "1"}).status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == "pending"
+
+
+def test_join_link_first_one_is_made_in_one_step(client, cohort, coordinator):
+    client.force_login(coordinator)
+    client.post(reverse("cohorts:join_link", args=[cohort.pk]))
+    cohort.refresh_from_db()
+    assert cohort.join_token
+
+
+def test_join_link_renewal_asks_first(client, cohort, coordinator):
+    cohort.join_token = "oude-link"
+    cohort.save()
+    client.force_login(coordinator)
+    url = reverse("cohorts:join_link", args=[cohort.pk])
+    for response in (client.get(url), client.post(url)):
+        page = response.content.decode()
+        assert "De huidige link werkt dan niet meer" in page
+        assert "Ja, nieuwe link maken" in page
+    cohort.refresh_from_db()
+    assert cohort.join_token == "oude-link"
+
+    page = client.post(url, {"confirm": "1"}, follow=True).content.decode()
+    cohort.refresh_from_db()
+    assert cohort.join_token not in ("", "oude-link")
+    assert "de oude werkt niet meer" in page
+
+
+def test_join_link_disable_asks_first(client, cohort, coordinator):
+    cohort.join_token = "oude-link"
+    cohort.save()
+    client.force_login(coordinator)
+    url = reverse("cohorts:join_link", args=[cohort.pk])
+    page = client.get(url, {"action": "disable"}).content.decode()
+    assert "Ja, link uitzetten" in page and 'name="action" value="disable"' in page
+    client.post(url, {"action": "disable"})
+    cohort.refresh_from_db()
+    assert cohort.join_token == "oude-link"
+    client.post(url, {"action": "disable", "confirm": "1"})
+    cohort.refresh_from_db()
+    assert cohort.join_token == ""
+
+
+@pytest.mark.parametrize("persona", ["participant", "outsider", "other_coordinator"])
+def test_join_link_404_outside_the_cohort(client, request, cohort, persona):
+    cohort.join_token = "oude-link"
+    cohort.save()
+    user = request.getfixturevalue(persona)
+    client.force_login(getattr(user, "user", user))
+    url = reverse("cohorts:join_link", args=[cohort.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"confirm": "1"}).status_code == 404
+    cohort.refresh_from_db()
+    assert cohort.join_token == "oude-link"
 
 
 def test_invitation_landing_unknown_token_404(client):
