@@ -1,5 +1,7 @@
 """Choices of the matching domain. States are enums, never bare strings."""
 
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,3 +43,17 @@ class RepairKind(models.TextChoices):
     TRIAD = "triad", _("Drietal met een bestaand paar")
     SHRINK = "shrink", _("Drietal wordt een paar")
     NONE = "none", _("Geen herstel mogelijk")
+
+
+class WhyNotRule(StrEnum):
+    """Why a pair cannot be made, as the participant who asked may read it. HIDDEN stands for
+    the other person's avoided organisation and the coordinator's forbid alike, so the answer
+    never tells which of the two it was."""
+
+    SAME_ORGANISATION = "same_org"
+    KIND = "kind"
+    OWN_AVOID = "own_avoid"
+    HIDDEN = "hidden"
+    DAYS = "days"
+    PINNED_ELSEWHERE = "pinned_elsewhere"
+    OTHER = "other"

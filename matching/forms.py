@@ -122,3 +122,22 @@ class PairForm(forms.Form):
         if data.get("a") and data.get("a") == data.get("b"):
             raise forms.ValidationError(_("Kies twee verschillende deelnemers."))
         return data
+
+
+class _ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.user.name or obj.user.email} ({obj.organisation.name})"
+
+
+class WhyNotForm(CrispyMixin, forms.Form):
+    """"Waarom niet met ...?": one other participant of the cohort. A GET form: it only
+    reads, so the answer has an address of its own."""
+
+    met = _ParticipantChoiceField(
+        label=_("Met wie?"), queryset=None, empty_label=_("Kies een deelnemer"),
+        error_messages={"required": _("Kies een deelnemer."),
+                        "invalid_choice": _("Kies een deelnemer uit de lijst.")})
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["met"].queryset = candidates

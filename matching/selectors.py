@@ -3,16 +3,19 @@ comparisons and previews. Nothing here writes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts.enums import Region
 from cohorts.models import Cohort, Participant
 
 from . import engine
-from .engine_scoring import PairScore, Unacceptable
+from .engine_scoring import HARD_TEXTS, PairScore, Unacceptable
+from .enums import Objective, WhyNotRule
 from .models import Exchange, Forbid, MatchRun, Pin, Preference
 
 ProgressFn = Callable[[int], None]
@@ -332,6 +335,170 @@ def exchange_for(participant: Participant) -> Exchange | None:
         .prefetch_related("members__participant__user", "members__participant__organisation")
         .first()
     )
+
+
+def what_if_candidates(participant: Participant, exchange: Exchange | None = None):
+    """Whom a participant may ask "waarom niet met ...?" about: the other active participants
+    of the cohort that the matching knows (those with an organisation), without their current
+    partners."""
+    exclude = {participant.pk}
+    if exchange is not None:
+        exclude |= {m.participant_id for m in exchange.members.all()}
+    return (
+        participant.cohort.participants.active().filter(organisation__isnull=False)
+        .exclude(pk__in=exclude).select_related("user", "organisation")
+        .order_by("user__name", "user__email", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class BrokenRule:
+    code: WhyNotRule
+    text: str
+
+
+@dataclass
+class ParticipantWhatIf:
+    """What a participant may learn from "waarom niet met X?". Only X is named: broken rules
+    in words that never say whether X or the coordinator excluded the pair, or the scores and
+    the cost for the others as counts. The engine's answer, with everyone's ids and reasons,
+    stays inside the selector."""
+
+    other: Participant
+    rules: list[BrokenRule] = field(default_factory=list)
+    pair_score: float = 0.0
+    current_score: float | None = None
+    others_changed: int = 0
+    others_unplaced: int = 0
+    total_before: float = 0.0
+    total_after: float = 0.0
+
+    @property
+    def possible(self) -> bool:
+        return not self.rules
+
+    @property
+    def total_delta(self) -> float:
+        return round(self.total_after - self.total_before, 6)
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)"
+                              for i, part in enumerate(parts)), re.S)
+
+
+# The engine's hard-rule texts, recognised by their own templates: the engine stays the one
+# place that decides which rules a pair breaks, and a rule added there without a reading here
+# is shown only as "een regel van de matching".
+_HARD_PATTERNS = {key: _template_pattern(text) for key, text in HARD_TEXTS.items()}
+
+
+def hard_rule_keys(reasons: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
+    """The HARD_TEXTS key and placeholder values of every reason ("" for an unknown text)."""
+    found = []
+    for reason in reasons:
+        for key, pattern in _HARD_PATTERNS.items():
+            match = pattern.fullmatch(reason)
+            if match:
+                found.append((key, match.groupdict()))
+                break
+        else:
+            found.append(("", {}))
+    return found
+
+
+def _hidden_rule() -> BrokenRule:
+    return BrokenRule(WhyNotRule.HIDDEN, _(
+        "Een harde regel sluit deze koppeling uit: een van u beiden heeft de organisatie van de "
+        "ander uitgesloten, of de coördinator heeft dit paar uitgesloten."))
+
+
+def _other_rule() -> BrokenRule:
+    return BrokenRule(WhyNotRule.OTHER, _("Een regel van de matching sluit deze koppeling uit."))
+
+
+def _rules_in_words(participant: Participant, other: Participant, me: engine.Profile,
+                    them: engine.Profile, reasons: Iterable[str]) -> list[BrokenRule]:
+    """The engine's hard rules for participant–other, worded for the participant."""
+    name = participant_name(other)
+    rules: list[BrokenRule] = []
+    for key, values in hard_rule_keys(reasons):
+        if key == "same_org":
+            rules.append(BrokenRule(WhyNotRule.SAME_ORGANISATION, _(
+                "U werkt bij dezelfde organisatie als %(name)s. Collega's van één organisatie "
+                "worden niet aan elkaar gekoppeld.") % {"name": name}))
+        elif key == "kind":
+            rules.append(BrokenRule(WhyNotRule.KIND, _(
+                "Dit cohort koppelt uw soort organisatie (%(own)s) niet aan die van %(name)s "
+                "(%(other)s).") % {"own": participant.organisation.get_kind_display(),
+                                    "other": other.organisation.get_kind_display(),
+                                    "name": name}))
+        elif key == "avoided":
+            # Whose wish it is comes from the profiles, not from the name in the text: two
+            # people with the same name must not turn the other's wish into "your own".
+            if them.organisation_id in me.avoided_organisations:
+                rules.append(BrokenRule(WhyNotRule.OWN_AVOID, _(
+                    "U heeft in uw voorkeuren aangegeven dat u niet gekoppeld wilt worden aan "
+                    "%(organisation)s.") % {"organisation": other.organisation.name}))
+            if me.organisation_id in them.avoided_organisations:
+                rules.append(_hidden_rule())
+        elif key == "forbid":
+            rules.append(_hidden_rule())
+        elif key == "days":
+            rules.append(BrokenRule(WhyNotRule.DAYS, _(
+                "U heeft samen te weinig beschikbare dagen in stageweek %(week)s: %(count)s, "
+                "en er zijn er %(needed)s nodig.") % values))
+        else:
+            rules.append(_other_rule())
+    # One line per kind of rule at most: two "hidden" lines would tell that both X and the
+    # coordinator excluded the pair. Rules the participant may read are distinct already.
+    unique = {(rule.code, rule.text): rule for rule in rules}
+    return list(unique.values())
+
+
+def published_objective(cohort: Cohort) -> tuple[str, bool]:
+    """Objective and triads of the latest published run; without one, what the coordinator's
+    run form starts with."""
+    run = (MatchRun.objects.filter(cohort=cohort, published_at__isnull=False)
+           .order_by("-published_at", "-pk").first())
+    if run is None:
+        return Objective.MAX_TOTAL, cohort.allow_triads
+    return run.objective, run.triads
+
+
+def participant_what_if(*, participant: Participant, other: Participant,
+                        exchange: Exchange) -> ParticipantWhatIf:
+    """"Waarom niet met X?" for a participant with a published exchange: from the cohort as
+    it is now, scored as in the published run. Raises engine.MatchingInputError when the
+    matching does not know one of the two (no organisation)."""
+    objective, triads = published_objective(participant.cohort)
+    mi = matching_input(cohort=participant.cohort, objective=objective, triads=triads)
+    me, them = pid(participant), pid(other)
+    if me not in mi.profiles or them not in mi.profiles:
+        raise engine.MatchingInputError("onbekende deelnemer")
+    answer = ParticipantWhatIf(other=other)
+    bad = mi.unacceptable.get(frozenset((me, them)))
+    if bad is not None:
+        answer.rules = _rules_in_words(participant, other, mi.profiles[me], mi.profiles[them],
+                                       bad.reasons)
+        return answer
+    result = engine.what_if(mi.instance, (me, them))
+    if not result.possible:
+        pinned = {x for pin in mi.instance.pins for x in pin}
+        answer.rules = [BrokenRule(WhyNotRule.PINNED_ELSEWHERE, _(
+            "De coördinator heeft een van u beiden al vast aan iemand anders gekoppeld."))
+            if pinned & {me, them} else _other_rule()]
+        return answer
+    current = [pid(m.participant_id) for m in exchange.members.all()
+               if pid(m.participant_id) in mi.profiles]
+    answer.pair_score = mi.scores[frozenset((me, them))].score
+    answer.current_score = group_score(current, mi)[0] if len(current) > 1 else None
+    answer.others_changed = len(result.changes)
+    answer.others_unplaced = len(result.newly_unmatched)
+    answer.total_before = result.total_before
+    answer.total_after = result.total_after
+    return answer
 
 
 def published_exchanges(cohort: Cohort):

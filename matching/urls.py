@@ -7,6 +7,8 @@ app_name = "matching"
 urlpatterns = [
     path("cohorten/<int:pk>/voorkeuren/", views.preferences, name="preferences"),
     path("cohorten/<int:pk>/mijn-koppeling/", views.my_exchange, name="my_exchange"),
+    path("cohorten/<int:pk>/mijn-koppeling/waarom-niet/", views.my_what_if,
+         name="my_what_if"),
     path("cohorten/<int:pk>/matching/", views.matching_home, name="home"),
     path("cohorten/<int:pk>/matching/herinneren/", views.remind, name="remind"),
     path("cohorten/<int:pk>/matching/paren/", views.pair_rule, name="pair_rule"),

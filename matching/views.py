@@ -8,15 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Cohort
 from cohorts.shortcuts import managed_cohort, own_participation
+from wisselstage.confirm import confirmation_page, is_confirmed
 
 from . import engine, selectors, services
-from .forms import PairForm, PreferenceForm, RunForm
+from .forms import PairForm, PreferenceForm, RunForm, WhyNotForm
 from .models import MatchRun
 
 
@@ -60,8 +62,34 @@ def my_exchange(request, pk: int):
     exchange = selectors.exchange_for(participant)
     partners = [m.participant for m in exchange.members.all()
                 if m.participant_id != participant.pk] if exchange else []
+    why_not_form = WhyNotForm(
+        candidates=selectors.what_if_candidates(participant, exchange)) if exchange else None
     return render(request, "matching/my_exchange.html", {
         "cohort": participant.cohort, "exchange": exchange, "partners": partners,
+        "why_not_form": why_not_form,
+    })
+
+
+@login_required
+def my_what_if(request, pk: int):
+    """"Waarom niet met ...?" for a participant whose exchange is published: the form, or
+    the answer for the person chosen in ?met=."""
+    participant = own_participation(request, pk)
+    exchange = selectors.exchange_for(participant)
+    if exchange is None:
+        raise Http404
+    form = WhyNotForm(request.GET if "met" in request.GET else None,
+                      candidates=selectors.what_if_candidates(participant, exchange))
+    answer = None
+    if form.is_valid():
+        try:
+            answer = selectors.participant_what_if(
+                participant=participant, other=form.cleaned_data["met"], exchange=exchange)
+        except engine.MatchingInputError:
+            form.add_error(None, _("Dit kunnen we nu niet uitrekenen. Neem contact op met de "
+                                   "coördinator."))
+    return render(request, "matching/my_what_if.html", {
+        "cohort": participant.cohort, "form": form, "answer": answer,
     })
 
 
@@ -87,9 +115,27 @@ def matching_home(request, pk: int):
 
 
 @login_required
-@require_POST
 def remind(request, pk: int):
     cohort = managed_cohort(request, pk)
+    if not is_confirmed(request):
+        missing = list(selectors.participants_without_preferences(cohort))
+        back = reverse("matching:home", args=[cohort.pk])
+        if not missing:
+            messages.info(request, _("Iedereen heeft voorkeuren opgegeven."))
+            return redirect(back)
+        return confirmation_page(
+            request, title=_("Herinnering sturen"), back_url=back, danger=False,
+            lines=[ngettext(
+                "Deze herinnering gaat naar %(count)d deelnemer die nog geen voorkeuren heeft "
+                "opgegeven.",
+                "Deze herinnering gaat naar %(count)d deelnemers die nog geen voorkeuren "
+                "hebben opgegeven.", len(missing)) % {"count": len(missing)},
+                _("Wie vandaag al een herinnering kreeg, krijgt geen tweede.")],
+            submit_label=ngettext("Ja, stuur %(count)d herinnering",
+                                  "Ja, stuur %(count)d herinneringen",
+                                  len(missing)) % {"count": len(missing)},
+            people=[selectors.participant_name(p) for p in missing],
+            people_label=_("Wie de herinnering krijgt"))
     count = services.preferences_remind(cohort=cohort, by=request.user)
     messages.success(request, ngettext("%(count)d herinnering ingepland.",
                                        "%(count)d herinneringen ingepland.", count)
@@ -201,9 +247,24 @@ def compare(request, pk: int):
 
 
 @login_required
-@require_POST
 def publish(request, pk: int, run_pk: int):
     run = _run(request, pk, run_pk)
+    if not is_confirmed(request):
+        exchanges = run.result.get("exchanges", []) if run.result else []
+        people = sum(len(e["members"]) for e in exchanges)
+        return confirmation_page(
+            request, title=_("Dit voorstel publiceren"), danger=False,
+            back_url=reverse("matching:run", args=[pk, run.pk]),
+            lines=[ngettext("%(count)d uitwisseling wordt gepubliceerd.",
+                            "%(count)d uitwisselingen worden gepubliceerd.",
+                            len(exchanges)) % {"count": len(exchanges)},
+                   ngettext("%(count)d deelnemer krijgt een e-mail en ziet daarna het "
+                            "profiel van de partner.",
+                            "%(count)d deelnemers krijgen een e-mail en zien daarna het "
+                            "profiel van hun partner.", people) % {"count": people},
+                   _("Daarna is dit de koppeling van het cohort: een andere ronde publiceren "
+                     "kan niet meer; wie zich terugtrekt, krijgt een herstelvoorstel.")],
+            submit_label=_("Ja, publiceren en e-mails sturen"))
     try:
         created = services.exchanges_publish(run=run, by=request.user)
     except ValidationError as error:

@@ -1,6 +1,7 @@
 """The matching journey in a real browser: a participant enters preferences through the form
 (the others through the service), the coordinator runs the matching, reads the reasons and
-publishes; the participant then sees the partner's profile and why they fit."""
+publishes; the participant then sees the partner's profile and why they fit, and asks why not
+with someone else."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def test_journey_preferences_matching_publish_and_partner(new_page, coordinator,
     main = boss.locator("main").inner_text()
     assert "op verlanglijst van Gemma Gemeentebeleid, nr. 1" in main
     assert "Gemma Gemeentebeleid wil graag naar een zorgaanbieder" in main
-    boss.get_by_role("button", name="Dit voorstel publiceren").click()
+    boss.get_by_role("link", name="Dit voorstel publiceren").click()
+    boss.get_by_role("button", name="Ja, publiceren en e-mails sturen").click()
     boss.get_by_text("2 uitwisselingen gepubliceerd.").wait_for()
     assert Exchange.objects.filter(cohort=cohort).count() == 2
     assert OutboxMessage.objects.filter(kind="match_published").count() == 4
@@ -66,4 +68,12 @@ def test_journey_preferences_matching_publish_and_partner(new_page, coordinator,
     assert "Bob Zorgman" in partner and "Ik ben wijkverpleegkundige." in partner
     assert "Hoe gemeenten inkopen." in partner
     assert "op verlanglijst van Gemma Gemeentebeleid" in page.locator("[data-reasons]").inner_text()
-    assert "Zoë" not in page.locator("main").inner_text()
+    assert "Zoë" not in page.locator("[data-partner]").inner_text()
+
+    # "Waarom niet met iemand anders?": the cost for the others in numbers, nobody else named.
+    page.get_by_label("Met wie?").select_option(label="Zoë Zorgverlener (Zorgverlener organisatie)")
+    page.get_by_role("button", name="Bekijken").click()
+    page.get_by_role("heading", name="Waarom niet met Zoë Zorgverlener?").wait_for()
+    answer = page.locator("main").inner_text()
+    assert "2 andere deelnemers krijgen dan een andere partner." in answer
+    assert "Bob" not in answer and "Gijs" not in answer

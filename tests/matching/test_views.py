@@ -50,7 +50,8 @@ def test_matching_pages_hidden_from_non_coordinators(client, request, persona, r
     for url in _coordinator_urls(run):
         response = client.get(url)
         assert response.status_code == 404, url
-    response = client.post(reverse("matching:publish", args=[run.cohort_id, run.pk]))
+    response = client.post(reverse("matching:publish", args=[run.cohort_id, run.pk]),
+                           {"confirm": "1"})
     assert response.status_code == 404
     assert not Exchange.objects.exists()
     response = client.post(reverse("matching:home", args=[run.cohort_id]),
@@ -85,7 +86,13 @@ def test_matching_home_lists_missing_preferences_and_reminds(client, coordinator
     cohort = four["bob"].cohort
     page = client.get(reverse("matching:home", args=[cohort.pk])).content.decode()
     assert "Bob Jansen" in page.split("Matching draaien")[0]
-    response = client.post(reverse("matching:remind", args=[cohort.pk]), follow=True)
+    url = reverse("matching:remind", args=[cohort.pk])
+    for ask in (client.get(url), client.post(url)):  # a click only asks
+        page = ask.content.decode()
+        assert "Deze herinnering gaat naar 1 deelnemer die nog geen voorkeuren" in page
+        assert "Bob Jansen" in page
+    assert not OutboxMessage.objects.filter(kind="preferences_reminder").exists()
+    response = client.post(url, {"confirm": "1"}, follow=True)
     assert "1 herinnering ingepland." in response.content.decode()
     assert OutboxMessage.objects.filter(kind="preferences_reminder").count() == 1
 
@@ -127,7 +134,12 @@ def test_publish_then_participant_sees_partner_and_reasons(client, coordinator, 
     _login(client, coordinator)
     home = reverse("matching:home", args=[run.cohort_id])
     assert "Wie heeft nog geen voorkeuren?" in client.get(home).content.decode()
-    client.post(reverse("matching:publish", args=[run.cohort_id, run.pk]))
+    url = reverse("matching:publish", args=[run.cohort_id, run.pk])
+    ask = client.post(url).content.decode()  # a click only asks
+    assert "2 uitwisselingen worden gepubliceerd." in ask
+    assert "4 deelnemers krijgen een e-mail" in ask
+    assert not Exchange.objects.exists()
+    client.post(url, {"confirm": "1"})
     assert Exchange.objects.count() == 2
     assert "Wie heeft nog geen voorkeuren?" not in client.get(home).content.decode()
     client.logout()
@@ -136,9 +148,12 @@ def test_publish_then_participant_sees_partner_and_reasons(client, coordinator, 
     bob.save()
     _login(client, four["gemma"].user)
     text = client.get(reverse("matching:my_exchange", args=[run.cohort_id])).content.decode()
-    assert "Bob Jansen" in text and "Ik werk bij de zorg." in text
-    assert "op verlanglijst van Gemma Gemeente" in text
-    assert "Zoë Zorg" not in text
+    exchange_part, why_not = text.split("Waarom niet met iemand anders?")
+    assert "Bob Jansen" in exchange_part and "Ik werk bij de zorg." in exchange_part
+    assert "op verlanglijst van Gemma Gemeente" in exchange_part
+    # Others appear only as a choice in the "Waarom niet met ...?" form.
+    assert "Zoë Zorg" not in exchange_part
+    assert f'<option value="{four["zoe"].pk}">Zoë Zorg (' in why_not
 
 
 def test_my_exchange_not_yet_before_publish_and_404_for_outsider(client, four, outsider, run):
