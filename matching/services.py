@@ -298,7 +298,8 @@ def exchanges_publish(*, run: MatchRun, by=None) -> list[Exchange]:
     Side effects: Exchange and ExchangeMember rows, run.published_at, and one outbox row of
     kind "match_published" per matched participant. Nothing else moves (the cohort's stage
     stays). Raises ValidationError when the run is not done, the cohort already has published
-    exchanges, or a member is no longer active.
+    exchanges, a member is no longer active, or two members of one exchange now work at the
+    same organisation.
     """
     cohort = Cohort.objects.select_for_update().get(pk=run.cohort_id)
     if run.status != RunStatus.DONE:
@@ -313,6 +314,16 @@ def exchanges_publish(*, run: MatchRun, by=None) -> list[Exchange]:
     if missing:
         raise ValidationError("Niet alle gekoppelde deelnemers doen nog mee. Draai de "
                               "matching opnieuw.")
+    for group in groups:  # organisations may have been merged or changed since the run
+        members = [people[int(x)] for x in group]
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if a.organisation_id and a.organisation_id == b.organisation_id:
+                    raise ValidationError(gettext(
+                        "%(a)s en %(b)s werken nu bij dezelfde organisatie (de organisaties "
+                        "zijn na deze ronde gewijzigd of samengevoegd). Draai de matching "
+                        "opnieuw.") % {"a": selectors.participant_name(a),
+                                       "b": selectors.participant_name(b)})
     now = timezone.now()
     created = []
     members = []

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cohorts.enums import OrganisationKind, ParticipantStatus
+from cohorts.models import Participant
 from cohorts.services import participant_withdraw
 from matching import selectors, services
 from matching.enums import RepairKind, RunStatus
@@ -159,6 +160,20 @@ def test_exchanges_publish_creates_exchanges_and_outbox_rows(four, coordinator):
     with pytest.raises(ValidationError, match="al gepubliceerde"):
         services.exchanges_publish(run=run, by=coordinator)
     assert Exchange.objects.count() == 2
+
+
+def test_publish_refuses_a_run_that_now_pairs_colleagues(four, coordinator):
+    # The organisations were merged after the run: two partners now work at the same one.
+    cohort = four["bob"].cohort
+    run = services.match_run_create(cohort=cohort, by=coordinator, objective="max_total",
+                                    triads=False)
+    a, b = (Participant.objects.get(pk=int(x)) for x in run.result["exchanges"][0]["members"])
+    b.organisation = a.organisation
+    b.save(update_fields=["organisation"])
+    with pytest.raises(ValidationError, match="werken nu bij dezelfde organisatie"):
+        services.exchanges_publish(run=run, by=coordinator)
+    assert not Exchange.objects.exists()
+    assert not OutboxMessage.objects.filter(kind="match_published").exists()
 
 
 def test_one_exchange_per_participant_is_a_database_constraint(four):
