@@ -14,7 +14,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = "__all__"
+        fields = ["name", "kind", "region", "domains", "place", "confirmed", "proposed_by"]
 
     def clean_name(self):
         name = self.cleaned_data["name"]
