@@ -183,6 +183,22 @@ def organisation_merge_preview(organisation: Organisation) -> OrganisationMerge:
     )
 
 
+def organisation_merge_colleagues(duplicate: Organisation, into: Organisation
+                                  ) -> list[tuple[str, str]]:
+    """Published exchanges that would hold two colleagues after merging `duplicate` into
+    `into`: (name at duplicate, name at into) per such pair, for the confirmation's warning."""
+    rows = (
+        Participant.objects.active().filter(
+            organisation=duplicate,
+            exchange_memberships__exchange__members__participant__organisation=into)
+        .values_list("user__name", "user__email",
+                     "exchange_memberships__exchange__members__participant__user__name",
+                     "exchange_memberships__exchange__members__participant__user__email")
+        .order_by("user__name", "user__email")
+    )
+    return [(a or a_mail, b or b_mail) for a, a_mail, b, b_mail in rows]
+
+
 def participations_for(user):
     return (
         Participant.objects.active().filter(user=user)

@@ -480,6 +480,23 @@ def _merge_lines(moved, duplicate: Organisation, into: Organisation, *, done=Fal
             "%(count)d openstaande uitnodigingen krijgen de organisatienaam %(into)s.",
             moved.invitations) % {**names, "count": moved.invitations})
     if not done:
+        if duplicate.kind != into.kind:
+            lines.append(_("Let op: de deelnemers van %(duplicate)s horen daarna bij een %(kind)s "
+                           "in plaats van een %(old_kind)s; dat bepaalt met wie zij gekoppeld "
+                           "mogen worden.") % {**names, "kind": into.get_kind_display().lower(),
+                                               "old_kind": duplicate.get_kind_display().lower()})
+        colleagues = selectors.organisation_merge_colleagues(duplicate, into)
+        if colleagues:
+            lines.append(ngettext(
+                "Let op: %(count)d gepubliceerde uitwisseling bestaat daarna uit collega's van "
+                "één organisatie: %(pairs)s. Stel daarna voor die deelnemers een andere "
+                "koppeling voor.",
+                "Let op: %(count)d gepubliceerde uitwisselingen bestaan daarna uit collega's "
+                "van één organisatie: %(pairs)s. Stel daarna voor die deelnemers een andere "
+                "koppeling voor.", len(colleagues)) % {
+                    "count": len(colleagues),
+                    "pairs": "; ".join(_("%(a)s en %(b)s") % {"a": a, "b": b}
+                                       for a, b in colleagues)})
         lines.append(_("Daarna wordt %(duplicate)s verwijderd. Dit kunt u niet ongedaan maken.")
                      % names)
     return lines

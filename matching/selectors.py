@@ -46,6 +46,25 @@ def participants_without_preferences(cohort: Cohort):
     )
 
 
+def preference_reminder_key(cohort: Cohort, participant_id: int) -> str:
+    """One preferences reminder per person per day (the outbox refuses a second)."""
+    return f"preferences_reminder:{cohort.pk}:{participant_id}:{timezone.localdate().isoformat()}"
+
+
+def preference_reminder_recipients(cohort: Cohort) -> tuple[list[Participant], int]:
+    """Who a preferences reminder would go to now, and how many were skipped because they got
+    one today. Nobody once the exchanges are published (their preferences no longer count)."""
+    if cohort.exchanges.exists():
+        return [], 0
+    from notifications.models import OutboxMessage
+
+    missing = list(participants_without_preferences(cohort))
+    keys = {preference_reminder_key(cohort, p.pk): p for p in missing}
+    reminded = set(OutboxMessage.objects.filter(dedupe_key__in=keys)
+                   .values_list("dedupe_key", flat=True))
+    return [p for k, p in keys.items() if k not in reminded], len(reminded)
+
+
 def preference_open(cohort: Cohort) -> bool:
     return timezone.localdate() <= cohort.preference_deadline
 
@@ -429,11 +448,16 @@ def _rules_in_words(participant: Participant, other: Participant, me: engine.Pro
                 "U werkt bij dezelfde organisatie als %(name)s. Collega's van één organisatie "
                 "worden niet aan elkaar gekoppeld.") % {"name": name}))
         elif key == "kind":
-            rules.append(BrokenRule(WhyNotRule.KIND, _(
-                "Dit cohort koppelt uw soort organisatie (%(own)s) niet aan die van %(name)s "
-                "(%(other)s).") % {"own": participant.organisation.get_kind_display(),
-                                    "other": other.organisation.get_kind_display(),
-                                    "name": name}))
+            own_kind = participant.organisation.get_kind_display()
+            other_kind = other.organisation.get_kind_display()
+            if participant.organisation.kind == other.organisation.kind:
+                text = _("Dit cohort koppelt geen twee deelnemers van hetzelfde soort "
+                         "organisatie (%(kind)s) aan elkaar.") % {"kind": own_kind}
+            else:
+                text = _("Dit cohort koppelt uw soort organisatie (%(own)s) niet aan die van "
+                         "%(name)s (%(other)s).") % {"own": own_kind, "other": other_kind,
+                                                      "name": name}
+            rules.append(BrokenRule(WhyNotRule.KIND, text))
         elif key == "avoided":
             # Whose wish it is comes from the profiles, not from the name in the text: two
             # people with the same name must not turn the other's wish into "your own".
@@ -454,6 +478,9 @@ def _rules_in_words(participant: Participant, other: Participant, me: engine.Pro
     # One line per kind of rule at most: two "hidden" lines would tell that both X and the
     # coordinator excluded the pair. Rules the participant may read are distinct already.
     unique = {(rule.code, rule.text): rule for rule in rules}
+    if WhyNotRule.SAME_ORGANISATION in {code for code, _text in unique}:
+        # Colleagues: that says it all; "your kind of organisation" would only repeat it.
+        unique = {key: rule for key, rule in unique.items() if key[0] != WhyNotRule.KIND}
     return list(unique.values())
 
 
@@ -486,9 +513,14 @@ def participant_what_if(*, participant: Participant, other: Participant,
     result = engine.what_if(mi.instance, (me, them))
     if not result.possible:
         pinned = {x for pin in mi.instance.pins for x in pin}
-        answer.rules = [BrokenRule(WhyNotRule.PINNED_ELSEWHERE, _(
-            "De coördinator heeft een van u beiden al vast aan iemand anders gekoppeld."))
-            if pinned & {me, them} else _other_rule()]
+        if me in pinned:  # about the asker only, so it may be said plainly
+            answer.rules = [BrokenRule(WhyNotRule.PINNED_ELSEWHERE, _(
+                "De coördinator heeft u vast aan uw huidige partner gekoppeld; zolang dat zo "
+                "is, kan de matching u niet aan iemand anders koppelen."))]
+        elif them in pinned:  # a coordinator's decision about X: worded like a forbid
+            answer.rules = [_hidden_rule()]
+        else:
+            answer.rules = [_other_rule()]
         return answer
     current = [pid(m.participant_id) for m in exchange.members.all()
                if pid(m.participant_id) in mi.profiles]

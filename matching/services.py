@@ -62,19 +62,19 @@ def preference_save(*, participant: Participant, avoided=(), **fields) -> Prefer
 
 def preferences_remind(*, cohort: Cohort, by=None) -> int:
     """Plan a reminder for every active participant without preferences (at most one per
-    person per day). Side effects: outbox rows of kind "preferences_reminder". Returns how
-    many were newly planned."""
-    today = timezone.localdate().isoformat()
+    person per day; nobody once the exchanges are published). Side effects: outbox rows of
+    kind "preferences_reminder". Returns how many were newly planned."""
+    recipients, _already = selectors.preference_reminder_recipients(cohort)
     return outbox_plan_many(
         {
             "kind": "preferences_reminder",
-            "dedupe_key": f"preferences_reminder:{cohort.pk}:{p.pk}:{today}",
+            "dedupe_key": selectors.preference_reminder_key(cohort, p.pk),
             "recipient": p.user,
             "cohort": cohort,
             "subject_type": "participant",
             "subject_id": p.pk,
         }
-        for p in selectors.participants_without_preferences(cohort)
+        for p in recipients
     )
 
 
@@ -377,6 +377,19 @@ class RepairProposal:
 
     def get_kind_display(self) -> str:
         return str(RepairKind(self.kind).label)
+
+    @property
+    def notified(self) -> list[Participant]:
+        """Who gets the "you are paired" email when this repair is applied: everyone in the
+        exchange that results."""
+        if self.kind == RepairKind.TRIAD and self.target is not None:
+            return [m.participant for m in self.target.members.select_related(
+                "participant__user")] + self.left
+        if self.kind in (RepairKind.SUBSTITUTE, RepairKind.PAIR_UP) and self.newcomer:
+            return self.left + [self.newcomer]
+        if self.kind == RepairKind.SHRINK:
+            return self.left
+        return []
 
 
 def exchange_repair_proposal(*, cohort: Cohort, withdrawn_participant: Participant

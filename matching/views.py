@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -118,23 +119,34 @@ def matching_home(request, pk: int):
 def remind(request, pk: int):
     cohort = managed_cohort(request, pk)
     if not is_confirmed(request):
-        missing = list(selectors.participants_without_preferences(cohort))
+        recipients, already = selectors.preference_reminder_recipients(cohort)
         back = reverse("matching:home", args=[cohort.pk])
-        if not missing:
-            messages.info(request, _("Iedereen heeft voorkeuren opgegeven."))
+        if not recipients:
+            if cohort.exchanges.exists():
+                messages.info(request, _("De koppeling is al gepubliceerd; een herinnering om "
+                                         "voorkeuren op te geven is niet meer nodig."))
+            elif already:
+                messages.info(request, _("Wie nog geen voorkeuren heeft, kreeg vandaag al een "
+                                         "herinnering. Morgen kunt u weer herinneren."))
+            else:
+                messages.info(request, _("Iedereen heeft voorkeuren opgegeven."))
             return redirect(back)
+        lines = [ngettext(
+            "Deze herinnering gaat naar %(count)d deelnemer die nog geen voorkeuren heeft "
+            "opgegeven.",
+            "Deze herinnering gaat naar %(count)d deelnemers die nog geen voorkeuren "
+            "hebben opgegeven.", len(recipients)) % {"count": len(recipients)}]
+        if already:
+            lines.append(ngettext(
+                "%(count)d deelnemer kreeg vandaag al een herinnering en krijgt geen tweede.",
+                "%(count)d deelnemers kregen vandaag al een herinnering en krijgen geen "
+                "tweede.", already) % {"count": already})
         return confirmation_page(
-            request, title=_("Herinnering sturen"), back_url=back, danger=False,
-            lines=[ngettext(
-                "Deze herinnering gaat naar %(count)d deelnemer die nog geen voorkeuren heeft "
-                "opgegeven.",
-                "Deze herinnering gaat naar %(count)d deelnemers die nog geen voorkeuren "
-                "hebben opgegeven.", len(missing)) % {"count": len(missing)},
-                _("Wie vandaag al een herinnering kreeg, krijgt geen tweede.")],
+            request, title=_("Herinnering sturen"), back_url=back, danger=False, lines=lines,
             submit_label=ngettext("Ja, stuur %(count)d herinnering",
                                   "Ja, stuur %(count)d herinneringen",
-                                  len(missing)) % {"count": len(missing)},
-            people=[selectors.participant_name(p) for p in missing],
+                                  len(recipients)) % {"count": len(recipients)},
+            people=[selectors.participant_name(p) for p in recipients],
             people_label=_("Wie de herinnering krijgt"))
     count = services.preferences_remind(cohort=cohort, by=request.user)
     messages.success(request, ngettext("%(count)d herinnering ingepland.",
@@ -250,20 +262,33 @@ def compare(request, pk: int):
 def publish(request, pk: int, run_pk: int):
     run = _run(request, pk, run_pk)
     if not is_confirmed(request):
+        back = reverse("matching:run", args=[pk, run.pk])
+        if run.cohort.exchanges.exists():
+            messages.error(request, _("Dit cohort heeft al gepubliceerde uitwisselingen."))
+            return redirect(back)
         exchanges = run.result.get("exchanges", []) if run.result else []
         people = sum(len(e["members"]) for e in exchanges)
+        lines = [ngettext("%(count)d uitwisseling wordt gepubliceerd.",
+                          "%(count)d uitwisselingen worden gepubliceerd.",
+                          len(exchanges)) % {"count": len(exchanges)},
+                 ngettext("%(count)d deelnemer krijgt een e-mail en ziet daarna het "
+                          "profiel van de partner.",
+                          "%(count)d deelnemers krijgen een e-mail en zien daarna het "
+                          "profiel van hun partner.", people) % {"count": people},
+                 _("Daarna is dit de koppeling van het cohort: een andere ronde publiceren "
+                   "kan niet meer; wie zich terugtrekt, krijgt een herstelvoorstel.")]
+        missing = selectors.participants_without_preferences(run.cohort).count()
+        if missing and selectors.preference_open(run.cohort):
+            lines.append(ngettext(
+                "Let op: %(count)d deelnemer heeft nog geen voorkeuren opgegeven en dat kan "
+                "nog tot en met %(date)s.",
+                "Let op: %(count)d deelnemers hebben nog geen voorkeuren opgegeven en dat kan "
+                "nog tot en met %(date)s.", missing) % {
+                    "count": missing,
+                    "date": date_format(run.cohort.preference_deadline, "j F Y")})
         return confirmation_page(
-            request, title=_("Dit voorstel publiceren"), danger=False,
-            back_url=reverse("matching:run", args=[pk, run.pk]),
-            lines=[ngettext("%(count)d uitwisseling wordt gepubliceerd.",
-                            "%(count)d uitwisselingen worden gepubliceerd.",
-                            len(exchanges)) % {"count": len(exchanges)},
-                   ngettext("%(count)d deelnemer krijgt een e-mail en ziet daarna het "
-                            "profiel van de partner.",
-                            "%(count)d deelnemers krijgen een e-mail en zien daarna het "
-                            "profiel van hun partner.", people) % {"count": people},
-                   _("Daarna is dit de koppeling van het cohort: een andere ronde publiceren "
-                     "kan niet meer; wie zich terugtrekt, krijgt een herstelvoorstel.")],
+            request, title=_("Dit voorstel publiceren"), danger=False, back_url=back,
+            lines=lines,
             submit_label=_("Ja, publiceren en e-mails sturen"))
     try:
         created = services.exchanges_publish(run=run, by=request.user)

@@ -6,6 +6,8 @@ one only when nothing outside their cohorts refers to it; an admin may change ev
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -22,6 +24,7 @@ from tests.factories import (
     OrganisationFactory,
     ParticipantFactory,
     UserFactory,
+    make_exchange,
 )
 
 pytestmark = pytest.mark.django_db
@@ -578,3 +581,17 @@ def test_admin_rename_to_an_existing_name_is_a_form_error_not_a_server_error(cli
     assert "Er is al een organisatie met deze naam: Gemeente Ede" in response.content.decode()
     other.refresh_from_db()
     assert other.name == "Zorggroep Noord"
+
+
+def test_merge_confirmation_warns_about_colleague_pairs_and_a_change_of_kind(
+        client, coordinator, cohort, participant, proposed):
+    gemeente = OrganisationFactory(name="Gemeente Ede", kind=GEMEENTE)
+    colleague = ParticipantFactory(cohort=cohort, organisation=gemeente)
+    make_exchange(cohort, [participant, colleague])
+    client.force_login(coordinator)
+    url = reverse("cohorts:organisation_merge", args=[proposed.pk])
+    confirm = html.unescape(_body(client.get(url, {"into": gemeente.pk})))
+    assert ("Let op: 1 gepubliceerde uitwisseling bestaat daarna uit collega's van één "
+            "organisatie:") in confirm
+    assert (f"{participant.user.name} en {colleague.user.name}") in confirm
+    assert "horen daarna bij een gemeente in plaats van een zorgaanbieder" in confirm

@@ -144,7 +144,7 @@ def test_allowed_pair_shows_scores_and_cost_but_no_other_name(client, published)
     assert "Score van uw huidige uitwisseling" in text
     # With Gemma pinned to Zoë, Bob and Gijs are paired instead: two others change partner.
     assert "2 andere deelnemers krijgen dan een andere partner." in text
-    assert "0 andere deelnemers verliezen dan hun plek" in text
+    assert "Niemand verliest zijn of haar plek." in text
     assert "De totale score van het cohort daalt van" in text
     assert "De koppelingen zijn al gepubliceerd." in text
     assert "Neem contact op met de coördinator." in text
@@ -216,8 +216,8 @@ def test_own_avoid_is_named_plainly(client, published):
 
 def test_cohort_rule_on_kinds_is_named_plainly(client, published):
     text = _ask(client, published["gemma"], published["gijs"])
-    assert ("Dit cohort koppelt uw soort organisatie (Gemeente) niet aan die van Gijs Gemeente "
-            "(Gemeente).") in text
+    assert ("Dit cohort koppelt geen twee deelnemers van hetzelfde soort organisatie "
+            "(Gemeente) aan elkaar.") in text
     _assert_only_named(text, "Gijs Gemeente")
 
 
@@ -238,12 +238,23 @@ def test_same_organisation_and_too_few_days_are_named_plainly(client, published,
     _assert_only_named(text, "Zoë Zorg")
 
 
-def test_pinned_elsewhere_is_worded_neutrally(client, published, coordinator):
+def test_pin_of_the_other_is_worded_like_a_forbid(client, published, coordinator):
+    # A coordinator's decision about X is not for the asker to know: same sentence as a forbid.
     gijs, zoe = published["gijs"], published["zoe"]
     services.pin_create(cohort=zoe.cohort, a=gijs, b=zoe, by=coordinator)
     text = _ask(client, published["gemma"], zoe)
-    assert "De coördinator heeft een van u beiden al vast aan iemand anders gekoppeld." in text
+    assert NEUTRAL in text
+    assert "vast" not in text
     _assert_only_named(text, "Zoë Zorg")
+
+
+def test_own_pin_is_said_plainly(client, published, coordinator):
+    gijs, zoe = published["gijs"], published["zoe"]
+    services.pin_create(cohort=zoe.cohort, a=gijs, b=zoe, by=coordinator)
+    text = _ask(client, zoe, published["gemma"])
+    assert ("De coördinator heeft u vast aan uw huidige partner gekoppeld; zolang dat zo is, "
+            "kan de matching u niet aan iemand anders koppelen.") in text
+    _assert_only_named(text, "Gemma Gemeente")
 
 
 def test_every_hard_rule_of_the_engine_has_a_reading():
