@@ -3,6 +3,8 @@ another cohort, admin."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -201,11 +203,54 @@ def test_repair_page_and_apply(client, coordinator, four, run, make_person):
     late = make_person("Lotte Laat", "zorgaanbieder")
     _login(client, coordinator)
     url = reverse("matching:repair", args=[run.cohort_id, four["bob"].pk])
-    text = client.get(url).content.decode()
+    text = html.unescape(client.get(url).content.decode())
     assert "Lotte Laat" in text
+    assert "Bob Jansen wordt als teruggetrokken gemarkeerd" in text
+    partner = next(m.participant for m in Exchange.objects.get(
+        members__participant=four["bob"]).members.all() if m.participant != four["bob"])
+    mailed = text.split("Een e-mail met de nieuwe koppeling gaat naar:")[1].split("</li>")[0]
+    assert "Lotte Laat" in mailed and partner.user.name in mailed
+    assert "Dit kunt u niet ongedaan maken." in text
     client.post(url)
     assert Exchange.objects.filter(members__participant=late).exists()
     assert Exchange.objects.count() == 2
+
+
+def test_publish_page_says_up_front_that_the_cohort_is_already_published(
+        client, coordinator, four, run):
+    services.exchanges_publish(run=run, by=coordinator)
+    _login(client, coordinator)
+    response = client.get(reverse("matching:publish", args=[run.cohort_id, run.pk]),
+                          follow=True)
+    text = response.content.decode()
+    assert "Dit cohort heeft al gepubliceerde uitwisselingen." in text
+    assert "Ja, publiceren" not in text
+
+
+def test_publish_page_warns_while_preferences_are_still_open(client, coordinator, four, run):
+    # Bob has no preferences and the deadline lies ahead (the fixture's cohort is upcoming).
+    _login(client, coordinator)
+    text = client.get(reverse("matching:publish", args=[run.cohort_id, run.pk])).content.decode()
+    assert ("Let op: 1 deelnemer heeft nog geen voorkeuren opgegeven en dat kan nog tot en "
+            "met") in text
+
+
+def test_preference_reminder_skips_people_reminded_today_and_stops_after_publishing(
+        client, coordinator, four, run):
+    _login(client, coordinator)
+    url = reverse("matching:remind", args=[run.cohort_id])
+    client.post(url, {"confirm": "1"})
+    again = client.get(url, follow=True).content.decode()
+    assert "kreeg vandaag al een herinnering" in again
+    assert "Ja, stuur" not in again
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert OutboxMessage.objects.filter(kind="preferences_reminder").count() == 1
+    services.exchanges_publish(run=run, by=coordinator)
+    OutboxMessage.objects.filter(kind="preferences_reminder").delete()
+    after = client.get(url, follow=True).content.decode()
+    assert "De koppeling is al gepubliceerd" in after
+    client.post(url, {"confirm": "1"})
+    assert not OutboxMessage.objects.filter(kind="preferences_reminder").exists()
 
 
 def test_repair_pages_pair_the_two_left_alone_in_turn(client, coordinator, four, run):
