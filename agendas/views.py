@@ -193,8 +193,12 @@ def _item_cancel_confirmation(request, item: AgendaItem):
         "title": item.title, "day": date_format(item.day, "l j F Y"),
         "start": time_format(item.start, "H:i"), "end": time_format(item.end, "H:i")}]
     if visit.agreed_by_host_at or visit.agreed_by_guest_at:
-        lines.append(_("Het akkoord op dit bezoek vervalt: %(guest)s en %(host)s moeten "
-                       "opnieuw akkoord geven.") % {"guest": visit.guest, "host": visit.host})
+        if others and len(others) == 1:  # the reader is one of the two
+            lines.append(_("Het akkoord op dit bezoek vervalt: u en %(name)s moeten opnieuw "
+                           "akkoord geven.") % {"name": others[0].name or others[0].email})
+        else:
+            lines.append(_("Het akkoord op dit bezoek vervalt: %(guest)s en %(host)s moeten "
+                           "opnieuw akkoord geven.") % {"guest": visit.guest, "host": visit.host})
     names = [u.name or u.email for u in others]
     if len(names) == 1:
         lines.append(_("%(name)s krijgt hiervan binnen een kwartier bericht per e-mail.")

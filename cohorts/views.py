@@ -294,16 +294,18 @@ def invitation_withdraw(request, pk: int, invitation_pk: int):
         messages.error(request, _("Deze uitnodiging staat niet meer open."))
         return redirect(back)
     if not is_confirmed(request):
+        who = (f"{invitation.name} ({invitation.email})" if invitation.name
+               else invitation.email)
         return confirmation_page(
             request, title=_("Uitnodiging intrekken"), back_url=back,
             action_url=reverse("cohorts:invitation_withdraw", args=[cohort.pk, invitation.pk]),
             submit_label=_("Ja, uitnodiging intrekken"),
             lines=[_("De uitnodiging aan %(email)s wordt ingetrokken. De link in de "
                      "uitnodigingsmail werkt dan niet meer, en herinneringen die nog niet "
-                     "zijn verstuurd, gaan niet meer uit.") % {"email": invitation.email},
+                     "zijn verstuurd, gaan niet meer uit.") % {"email": who},
                    _("%(email)s krijgt hierover geen bericht. Dit kunt u niet ongedaan "
                      "maken; wel kunt u later een nieuwe uitnodiging sturen.")
-                   % {"email": invitation.email}])
+                   % {"email": invitation.name or invitation.email}])
     try:
         services.invitation_withdraw(invitation=invitation)
     except ValidationError as error:

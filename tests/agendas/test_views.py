@@ -219,7 +219,8 @@ def test_item_cancel_asks_first_and_names_the_partner(client, visit_a, host, gue
         page = response.content.decode()
         assert response.status_code == 200
         assert "‘Teamoverleg’ op" in page and "09:00–10:00, wordt geschrapt" in page
-        assert "Het akkoord op dit bezoek vervalt" in page
+        assert ("Het akkoord op dit bezoek vervalt: u en Gert Gast moeten opnieuw akkoord "
+                "geven.") in page
         assert "Gert Gast krijgt hiervan binnen een kwartier bericht" in page
         assert "Ja, schrappen" in page
     item.refresh_from_db()

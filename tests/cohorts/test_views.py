@@ -253,6 +253,15 @@ def test_invitation_withdraw_without_confirmation_only_asks(client, cohort, coor
     assert "Uitnodiging voor sanne@zorg.example ingetrokken." in page
 
 
+def test_invitation_withdraw_names_the_person_when_known(client, cohort, coordinator):
+    invitation = InvitationFactory(cohort=cohort, email="els@zorg.example", name="Els Kuipers")
+    client.force_login(coordinator)
+    page = client.get(reverse("cohorts:invitation_withdraw",
+                              args=[cohort.pk, invitation.pk])).content.decode()
+    assert "De uitnodiging aan Els Kuipers (els@zorg.example) wordt ingetrokken." in page
+    assert "Els Kuipers krijgt hierover geen bericht." in page
+
+
 def test_invitation_withdraw_of_accepted_invitation_says_so(client, cohort, coordinator):
     invitation = InvitationFactory(cohort=cohort, status="accepted")
     client.force_login(coordinator)
