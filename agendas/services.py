@@ -85,9 +85,12 @@ def visit_allowed_days(visit: Visit) -> list[date]:
 
 
 def visits_ensure(*, exchange) -> list[Visit]:
-    """The visits of an exchange, created when missing (idempotent).
+    """The visits of an exchange, matching its current members (idempotent).
 
-    Side effects: inserts one Visit per host → guest edge that does not exist yet.
+    Side effects: inserts one Visit per host → guest edge that does not exist yet; after a
+    repair changed the members, a leg whose host or guest changed gets the new people (its
+    agreement lapses, its calendar sequence rises) and a leg the exchange no longer has (a
+    triad that became a pair) is deleted with its agenda.
     Pair: leg 0 = position 0 hosts 1 in week A, leg 1 = 1 hosts 0 in week B.
     Triad: leg 0 = 0 hosts 1 (A), leg 1 = 1 hosts 2 (B), leg 2 = 2 hosts 0 (A or B).
     """
@@ -100,12 +103,20 @@ def visits_ensure(*, exchange) -> list[Visit]:
         edges = [(0, members[0], members[1], Week.A), (1, members[1], members[2], Week.B),
                  (2, members[2], members[0], Week.AB)]
     with transaction.atomic():
+        exchange.visits.exclude(leg__in=[edge[0] for edge in edges]).delete()
         for leg, host, guest, week in edges:
-            Visit.objects.get_or_create(
+            visit, created = Visit.objects.get_or_create(
                 exchange=exchange, leg=leg,
                 defaults={"host_id": host.participant_id, "guest_id": guest.participant_id,
                           "week": week},
             )
+            people = (host.participant_id, guest.participant_id)
+            if not created and (visit.host_id, visit.guest_id) != people:
+                visit.host_id, visit.guest_id = people
+                visit.week = week
+                visit.agreed_by_host_at = visit.agreed_by_guest_at = None
+                visit.sequence += 1
+                visit.save()
     return list(exchange.visits.select_related("host__user", "guest__user").order_by("leg"))
 
 

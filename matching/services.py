@@ -511,6 +511,10 @@ def exchange_repair_apply(*, cohort: Cohort, withdrawn_participant: Participant,
         exchange.delete()
     else:
         exchange.delete()
+    if new_members:
+        from agendas.services import visits_ensure  # agendas builds on matching
+
+        visits_ensure(exchange=Exchange.objects.get(pk=new_members[0].exchange_id))
     _plan_published(new_members)
     return proposal
 

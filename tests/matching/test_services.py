@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from cohorts.enums import OrganisationKind, ParticipantStatus
 from cohorts.models import Participant
@@ -221,14 +222,39 @@ def _assert_reciprocal(cohort):
         assert positions in ([0, 1], [0, 1, 2])
 
 
+def _plan_visits(cohort) -> None:
+    """Open every exchange's planning, as the partners would, so visits exist beforehand."""
+    from agendas.services import visits_ensure
+
+    for exchange in Exchange.objects.filter(cohort=cohort):
+        visits_ensure(exchange=exchange)
+
+
+def _assert_visits_follow_members(cohort, gone) -> None:
+    """Every visit is a host → guest edge among the exchange's current members."""
+    from agendas.models import Visit
+
+    for exchange in Exchange.objects.filter(cohort=cohort).prefetch_related("members"):
+        members = [m.participant_id for m in sorted(exchange.members.all(),
+                                                    key=lambda m: m.position)]
+        edges = {(members[i], members[(i + 1) % len(members)]) for i in range(len(members))}
+        if len(members) == 2:
+            edges = {(members[0], members[1]), (members[1], members[0])}
+        visits = {(v.host_id, v.guest_id) for v in exchange.visits.all()}
+        assert visits == edges, (visits, edges)
+    assert not Visit.objects.filter(Q(host=gone) | Q(guest=gone)).exists()
+
+
 def test_repair_substitutes_from_unmatched_and_keeps_others(four, coordinator, make_person):
     cohort = _published(four, coordinator)
     late = make_person("Lotte Laat", OrganisationKind.ZORGAANBIEDER)
     proposal = services.exchange_repair_proposal(cohort=cohort,
                                                  withdrawn_participant=four["bob"])
     assert proposal.kind == RepairKind.SUBSTITUTE and proposal.newcomer == late
+    _plan_visits(cohort)
     services.exchange_repair_apply(cohort=cohort, withdrawn_participant=four["bob"],
                                    by=coordinator)
+    _assert_visits_follow_members(cohort, four["bob"])
     assert _members(cohort) == {frozenset({four["gemma"].pk, late.pk}),
                                 frozenset({four["zoe"].pk, four["gijs"].pk})}
     four["bob"].refresh_from_db()
@@ -271,7 +297,9 @@ def test_repair_triad_with_existing_pair(coordinator, cohort, make_person):
     others = _members(cohort) - {frozenset({a.pk, partner.pk})}
     proposal = services.exchange_repair_proposal(cohort=cohort, withdrawn_participant=a)
     assert proposal.kind == RepairKind.TRIAD
+    _plan_visits(cohort)
     services.exchange_repair_apply(cohort=cohort, withdrawn_participant=a, by=coordinator)
+    _assert_visits_follow_members(cohort, a)
     (triad,) = _members(cohort)
     assert triad == next(iter(others)) | {partner.pk}
     assert {b.pk, c.pk, d.pk} == triad
@@ -369,8 +397,10 @@ def test_repair_of_triad_shrinks_to_pair(coordinator, cohort, make_person):
     proposal = services.exchange_repair_proposal(cohort=cohort,
                                                  withdrawn_participant=people[0])
     assert proposal.kind == RepairKind.SHRINK
+    _plan_visits(cohort)
     services.exchange_repair_apply(cohort=cohort, withdrawn_participant=people[0],
                                    by=coordinator)
+    _assert_visits_follow_members(cohort, people[0])
     assert _members(cohort) == {frozenset({people[1].pk, people[2].pk})}
     _assert_reciprocal(cohort)
 
