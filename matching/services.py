@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -215,6 +216,8 @@ def match_run_execute(*, run: MatchRun) -> MatchRun:
         match_run_fail(run_id=run.pk, reason=str(exc))
         run.refresh_from_db()
         return run
+    except SoftTimeLimitExceeded:
+        raise  # the task fails the run as "too long"
     except Exception:  # a bug: say so now instead of "running" until the reaper comes
         logger.exception("Match run %s failed.", run.pk)
         match_run_fail(run_id=run.pk, reason=RUN_BROKEN)

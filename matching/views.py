@@ -307,7 +307,7 @@ def repair(request, pk: int, participant_pk: int):
     cohort = managed_cohort(request, pk)
     participant = get_object_or_404(cohort.participants.select_related("user"),
                                     pk=participant_pk)
-    if request.method == "POST":
+    if is_confirmed(request):  # the page below is the confirmation step
         try:
             services.exchange_repair_apply(cohort=cohort, withdrawn_participant=participant,
                                            by=request.user)

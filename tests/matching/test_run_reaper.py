@@ -202,3 +202,17 @@ def test_reason_is_shown_in_english(client, cohort, coordinator):
     with translation.override(translation.get_language()):
         page = client.get(reverse("matching:run", args=[cohort.pk, run.pk])).content.decode()
     assert "The calculation was interrupted" in page and "Start again" in page
+
+
+def test_time_limit_during_the_solve_is_reported_as_too_long(four, coordinator, monkeypatch):
+    # Celery raises SoftTimeLimitExceeded inside the solve; it is not "a bug in Wisselstage".
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def slow(instance):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(engine, "solve", slow)
+    run = MatchRun.objects.create(cohort=four["bob"].cohort, created_by=coordinator)
+    assert task_run_matching(run.pk) == RunStatus.FAILED
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and run.error == services.RUN_TOO_LONG

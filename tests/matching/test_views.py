@@ -211,7 +211,10 @@ def test_repair_page_and_apply(client, coordinator, four, run, make_person):
     mailed = text.split("Een e-mail met de nieuwe koppeling gaat naar:")[1].split("</li>")[0]
     assert "Lotte Laat" in mailed and partner.user.name in mailed
     assert "Dit kunt u niet ongedaan maken." in text
-    client.post(url)
+    assert 'name="confirm" value="1"' in text
+    client.post(url)  # without the confirmation field: nothing happens
+    assert not Exchange.objects.filter(members__participant=late).exists()
+    client.post(url, {"confirm": "1"})
     assert Exchange.objects.filter(members__participant=late).exists()
     assert Exchange.objects.count() == 2
 
@@ -257,14 +260,15 @@ def test_repair_pages_pair_the_two_left_alone_in_turn(client, coordinator, four,
     services.exchanges_publish(run=run, by=coordinator)
     _login(client, coordinator)
     cohort_pk = run.cohort_id
-    client.post(reverse("matching:repair", args=[cohort_pk, four["bob"].pk]))
+    client.post(reverse("matching:repair", args=[cohort_pk, four["bob"].pk]), {"confirm": "1"})
     home = client.get(reverse("matching:home", args=[cohort_pk])).content.decode()
     assert "Zonder uitwisseling: Gemma Gemeente" in home
 
     page = client.get(reverse("matching:repair", args=[cohort_pk, four["gijs"].pk]))
     text = page.content.decode()
     assert "Blijft over: Zoë Zorg" in text and "Nieuwe partner: Gemma Gemeente" in text
-    client.post(reverse("matching:repair", args=[cohort_pk, four["gijs"].pk]))
+    client.post(reverse("matching:repair", args=[cohort_pk, four["gijs"].pk]),
+                {"confirm": "1"})
     (exchange,) = Exchange.objects.filter(cohort_id=cohort_pk)
     assert {m.participant_id for m in exchange.members.all()} == {four["gemma"].pk,
                                                                    four["zoe"].pk}
@@ -285,7 +289,7 @@ def test_repair_page_pairs_the_two_left_alone_after_two_withdrawals(client, coor
     assert "Nieuw paar van twee achterblijvers" in text
     assert "Ook Zoë Zorg bleef door een terugtrekking zonder partner over" in text
     assert "Blijft over: Gemma Gemeente" in text and "Nieuwe partner: Zoë Zorg" in text
-    client.post(url)
+    client.post(url, {"confirm": "1"})
     (exchange,) = Exchange.objects.filter(cohort_id=cohort_pk)
     assert {m.participant_id for m in exchange.members.all()} == {four["gemma"].pk,
                                                                    four["zoe"].pk}
@@ -305,7 +309,7 @@ def test_repair_page_proposes_a_triad(client, coordinator, cohort, make_person):
     url = reverse("matching:repair", args=[cohort.pk, people[0].pk])
     text = client.get(url).content.decode()
     assert "Drietal met een bestaand paar" in text and "Sluit aan bij:" in text
-    client.post(url)
+    client.post(url, {"confirm": "1"})
     (exchange,) = Exchange.objects.filter(cohort=cohort)
     assert exchange.members.count() == 3
 
