@@ -27,6 +27,13 @@ class OrganisationAdminForm(forms.ModelForm):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationAdminForm
+
+    def save_model(self, request, obj, form, change):
+        old_key = Organisation.objects.get(pk=obj.pk).normalised_name if change else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if old_key and obj.normalised_name != old_key:
+                services.organisation_rename_in_invitations(old_key=old_key, name=obj.name)
     list_display = ["name", "kind", "region", "place", "confirmed"]
     list_filter = ["confirmed", "kind", "region"]
     search_fields = ["name", "place"]

@@ -119,7 +119,7 @@ def participant_next_step(participant: Participant) -> NextStep:
     """The one thing a participant should do now, in plain words."""
     # Later stages live in apps that build on cohorts; import them here, not at module level.
     from matching.models import Preference
-    from matching.selectors import exchange_for
+    from matching.selectors import exchange_for, preference_open
 
     cohort = participant.cohort
     if not participant.profile_complete:
@@ -129,7 +129,7 @@ def participant_next_step(participant: Participant) -> NextStep:
     exchange = exchange_for(participant)
     if exchange is None:
         if cohort.stage in (CohortStage.CONCEPT, CohortStage.AANMELDING, CohortStage.MATCHING) \
-                and timezone.localdate() <= cohort.preference_deadline \
+                and preference_open(cohort) \
                 and not Preference.objects.filter(participant=participant).exists():
             return NextStep(_("Geef uw voorkeuren op: bij wat voor organisatie wilt u graag "
                               "meelopen?"), reverse("matching:preferences", args=[cohort.pk]),

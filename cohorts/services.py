@@ -94,7 +94,7 @@ def organisation_update(*, organisation: Organisation, name: str, kind: str, by)
         with transaction.atomic():
             organisation.save(update_fields=["name", "normalised_name", "kind"])
             if organisation.normalised_name != old_key:
-                _rename_in_open_invitations(old_key=old_key, name=organisation.name)
+                organisation_rename_in_invitations(old_key=old_key, name=organisation.name)
     except IntegrityError:  # someone gave another organisation this name a moment ago
         organisation.refresh_from_db()
         raise ValidationError(
@@ -108,7 +108,9 @@ def duplicate_name_message(existing: Organisation | None) -> str:
              "samen.") % {"name": existing.name if existing else ""}
 
 
-def _rename_in_open_invitations(*, old_key: str, name: str) -> int:
+def organisation_rename_in_invitations(*, old_key: str, name: str) -> int:
+    """Open invitations that typed the organisation as `old_key` (normalised) now say `name`:
+    joining looks organisations up by that name. Returns how many changed."""
     return Invitation.objects.naming_organisation(old_key).update(organisation_name=name)
 
 
@@ -162,7 +164,7 @@ def organisation_merge(*, duplicate: Organisation, into: Organisation, by) -> Or
             organisation=into).values("preference")).delete()
         avoided.filter(organisation=duplicate).update(organisation=into)
         _tidy_preferences(Preference.objects.filter(pk__in=touched | own))
-        invitations = _rename_in_open_invitations(old_key=duplicate.normalised_name,
+        invitations = organisation_rename_in_invitations(old_key=duplicate.normalised_name,
                                                   name=into.name)
         duplicate.delete()
     return OrganisationMerge(participants=participants, preferences=len(touched),

@@ -11,6 +11,7 @@ from cohorts.models import Organisation
 
 from .enums import Objective, Topic, Weekday
 from .models import Preference
+from .selectors import participant_name
 
 KIND_CHOICES = [("", "—")] + list(OrganisationKind.choices)
 
@@ -113,7 +114,7 @@ class PairForm(forms.Form):
 
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(p.pk), p.user.name or p.user.email) for p in participants]
+        choices = [(str(p.pk), participant_name(p)) for p in participants]
         self.fields["a"].choices = choices
         self.fields["b"].choices = choices
 
@@ -126,7 +127,7 @@ class PairForm(forms.Form):
 
 class _ParticipantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.user.name or obj.user.email} ({obj.organisation.name})"
+        return f"{participant_name(obj)} ({obj.organisation.name})"
 
 
 class WhyNotForm(CrispyMixin, forms.Form):

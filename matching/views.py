@@ -266,8 +266,8 @@ def publish(request, pk: int, run_pk: int):
         if run.cohort.exchanges.exists():
             messages.error(request, _("Dit cohort heeft al gepubliceerde uitwisselingen."))
             return redirect(back)
-        exchanges = run.result.get("exchanges", []) if run.result else []
-        people = sum(len(e["members"]) for e in exchanges)
+        exchanges = selectors.run_groups(run)
+        people = sum(map(len, exchanges))
         lines = [ngettext("%(count)d uitwisseling wordt gepubliceerd.",
                           "%(count)d uitwisselingen worden gepubliceerd.",
                           len(exchanges)) % {"count": len(exchanges)},

@@ -595,3 +595,17 @@ def test_merge_confirmation_warns_about_colleague_pairs_and_a_change_of_kind(
             "organisatie:") in confirm
     assert (f"{participant.user.name} en {colleague.user.name}") in confirm
     assert "horen daarna bij een gemeente in plaats van een zorgaanbieder" in confirm
+
+
+def test_admin_rename_carries_open_invitations_along(client, admin_user, cohort):
+    # Joining looks the organisation up by the name typed in the invitation.
+    other = OrganisationFactory(name="Zorggroep Noord", kind=ZORG)
+    invitation = InvitationFactory(cohort=cohort, organisation_name="zorggroep noord")
+    client.force_login(admin_user)
+    client.post(reverse("admin:cohorts_organisation_change", args=[other.pk]),
+                {"name": "Zorggroep Noord-Oost", "kind": ZORG, "region": "", "place": "",
+                 "domains": "[]"})
+    other.refresh_from_db()
+    invitation.refresh_from_db()
+    assert other.name == "Zorggroep Noord-Oost"
+    assert invitation.organisation_name == "Zorggroep Noord-Oost"
