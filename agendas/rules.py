@@ -8,14 +8,5 @@ def is_visit_partner(user, visit) -> bool:
     return user.is_authenticated and user.pk in (visit.host.user_id, visit.guest.user_id)
 
 
-def can_edit_agenda(user, exchange) -> bool:
-    """Members of the exchange, the cohort's coordinators and admins."""
-    if not user.is_authenticated:
-        return False
-    if can_manage_cohort(user, exchange.cohort):
-        return True
-    return any(m.participant.user_id == user.pk for m in exchange.members.all())
-
-
 def can_mark_held(user, visit) -> bool:
     return can_manage_cohort(user, visit.exchange.cohort)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import Cohort, Participant
 from notifications.enums import OutboxStatus
 from notifications.models import OutboxMessage
-from notifications.services import outbox_cancel, outbox_plan_many
+from notifications.services import outbox_cancel, outbox_cancel_rows, outbox_plan_many
 
 from .enums import MeetingKind, MeetingStatus
 from .models import DEFAULT_REMINDER_DAYS, Attendance, Meeting, MeetingMaterial, ReminderRule
@@ -275,8 +275,7 @@ def reminder_rules_set(*, cohort: Cohort, days: Iterable[int]) -> list[int]:
             subject_id__in=[m.pk for m in meetings], status__in=OutboxStatus.open())
         .exclude(context__days_before__in=wanted)
     )
-    dropped.update(status=OutboxStatus.CANCELLED, claim_token=None, lease_until=None,
-                   last_error="Deze herinnering staat niet meer in de regels.")
+    outbox_cancel_rows(dropped, reason="Deze herinnering staat niet meer in de regels.")
     for meeting in meetings:
         meeting_plan_reminders(meeting=meeting)
     return wanted

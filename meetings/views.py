@@ -298,5 +298,6 @@ def outbox_action(request, pk: int, message_pk: int, action: str):
     else:
         messages.warning(request, _("Dat kan niet meer: de status van het bericht is "
                                     "intussen veranderd."))
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith(
-        f"/cohorten/{cohort.pk}/berichten/") else f"/cohorten/{cohort.pk}/berichten/")
+    outbox_url = reverse("meetings:outbox", args=[cohort.pk])
+    next_url = request.POST.get("next", "")
+    return redirect(next_url if next_url.startswith(outbox_url) else outbox_url)

@@ -186,7 +186,14 @@ def outbox_cancel(
     )
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
-    return rows.update(
+    return outbox_cancel_rows(rows, reason=reason)
+
+
+def outbox_cancel_rows(rows, *, reason: str = "") -> int:
+    """Cancel the messages of a queryset that have not gone out yet; the one place that says
+    what cancelling sets (also clears a pre-rendered payload). Rows being sent are left alone.
+    Returns the number cancelled."""
+    return rows.filter(status__in=OutboxStatus.open()).update(
         status=OutboxStatus.CANCELLED,
         last_error=(reason or "Geannuleerd.")[:300],
         claim_token=None,
@@ -204,9 +211,7 @@ def outbox_cancel_message(*, message_id: int,
     Side effects: pending/held → cancelled with `reason`, pre-rendered text cleared.
     Returns False when the message was no longer open.
     """
-    return bool(OutboxMessage.objects.filter(pk=message_id, status__in=OutboxStatus.open())
-                .update(status=OutboxStatus.CANCELLED, claim_token=None, lease_until=None,
-                        last_error=reason[:300], payload={}))
+    return bool(outbox_cancel_rows(OutboxMessage.objects.filter(pk=message_id), reason=reason))
 
 
 def outbox_hold(*, message_id: int) -> bool:

@@ -24,8 +24,9 @@ HEADERS = [
     "ontvangers", "bewaartermijn", "beveiligingsmaatregelen",
 ]
 
-_RETENTION = ("Tot {months} maanden na afronding van het cohort; daarna geanonimiseerd. "
-              "Eerder bij verwijderen van het account.")
+_UNTIL = ("{months} maanden na afronding van het cohort; daarna geanonimiseerd. "
+          "Eerder bij verwijderen van het account.")
+_RETENTION = "Tot " + _UNTIL
 _SECURITY = ("Toegang alleen na inloggen, tweestapsverificatie voor beheer en coördinatoren, "
              "rechten per cohort, versleutelde verbinding (https), exports worden gelogd, "
              "geen persoonsgegevens in logbestanden of taakwachtrij.")
@@ -103,7 +104,7 @@ REGISTER = [
         categorieen_persoonsgegevens="Naam, organisatie, onderwerp voor sparren",
         categorieen_betrokkenen="Oud-deelnemers",
         ontvangers="Andere deelnemers en oud-deelnemers",
-        bewaartermijn="Tot de deelnemer de toestemming intrekt; uiterlijk " + _RETENTION,
+        bewaartermijn="Tot de deelnemer de toestemming intrekt; uiterlijk tot " + _UNTIL,
         beveiligingsmaatregelen=_SECURITY,
     ),
     Processing(

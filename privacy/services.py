@@ -28,8 +28,8 @@ from agendas.models import AgendaChange, AgendaItem, CalendarFeed, Visit
 from cohorts.enums import CohortStage, ParticipantStatus
 from cohorts.models import Cohort, Invitation, Organisation, Participant
 from matching.models import MatchRun, Preference
-from notifications.enums import OutboxStatus
 from notifications.models import OutboxMessage
+from notifications.services import outbox_cancel_rows
 from reflections.enums import QuestionKey, QuestionKind, ResponseStatus
 from reflections.models import Answer, Response, SparringOptIn
 
@@ -57,16 +57,12 @@ def _placeholder_user():
 
 def _outbox_cancel_for(*, user, cohort: Cohort | None, reason: str) -> int:
     """Cancel the messages to this person that have not gone out yet (optionally only those
-    about one cohort). notifications has no per-recipient cancel; this mirrors the fields
-    `notifications.services.outbox_cancel` sets."""
+    about one cohort)."""
     rows = OutboxMessage.objects.filter(
-        Q(recipient=user) | Q(recipient__isnull=True, to_email__iexact=user.email),
-        status__in=OutboxStatus.open(),
-    )
+        Q(recipient=user) | Q(recipient__isnull=True, to_email__iexact=user.email))
     if cohort is not None:
         rows = rows.filter(cohort=cohort)
-    return rows.update(status=OutboxStatus.CANCELLED, last_error=reason[:300],
-                       claim_token=None, lease_until=None, payload={})
+    return outbox_cancel_rows(rows, reason=reason)
 
 
 def _invitations_scrub(invitations) -> int:

@@ -75,6 +75,17 @@ def test_nudge_context_none_once_submitted(cohort, participant):
     assert nudge_context(message) is None
 
 
+def test_nudge_context_none_once_the_participant_withdrew(cohort, participant):
+    from cohorts.services import participant_withdraw
+
+    assignment = open_assignment(cohort)
+    services.reflection_nudge(assignment=assignment)
+    message = OutboxMessage.objects.get(kind="reflection_nudge")
+    assert nudge_context(message) is not None
+    participant_withdraw(participant=participant)
+    assert nudge_context(message) is None
+
+
 def test_exchanges_selector_reads_published_exchanges_only(cohort, participant):
     assert exchanges_for_cohorts([cohort.pk]) == []
     partner = ParticipantFactory(cohort=cohort)
