@@ -1,4 +1,4 @@
-"""The two lookups every app's views start with. Both 404 for anyone without access, so an
+"""The lookups every app's views start with. Both 404 for anyone without access, so an
 outsider never learns whether the cohort exists."""
 
 from __future__ import annotations
@@ -6,6 +6,11 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from .models import Cohort, Participant
+
+
+def visible_cohort(request, pk: int) -> Cohort:
+    """The cohort if the user takes part in it, coordinates it or is an admin."""
+    return get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
 
 
 def managed_cohort(request, pk: int) -> Cohort:

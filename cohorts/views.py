@@ -34,7 +34,7 @@ from .rules import (
     can_manage_cohort,
     can_manage_organisations,
 )
-from .shortcuts import managed_cohort, own_participation
+from .shortcuts import managed_cohort, own_participation, visible_cohort
 
 
 def home(request):
@@ -94,7 +94,7 @@ def cohort_edit(request, pk: int):
 
 @login_required
 def cohort_detail(request, pk: int):
-    cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
+    cohort = visible_cohort(request, pk)
     if can_manage_cohort(request.user, cohort):
         return _coordinator_dashboard(request, cohort)
     participant = own_participation(request, cohort.pk)

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cohorts.models import Cohort, Participant
+from cohorts.models import Participant
 from cohorts.rules import can_manage_cohort
-from cohorts.shortcuts import managed_cohort
+from cohorts.shortcuts import managed_cohort, visible_cohort
 from notifications import kinds
 from notifications.emails import render_message
 from notifications.enums import OutboxStatus
@@ -50,7 +50,7 @@ def _visible_meeting(request, pk: int, meeting_pk: int) -> Meeting:
 
 @login_required
 def meeting_list(request, pk: int):
-    cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
+    cohort = visible_cohort(request, pk)
     upcoming, past = selectors.meetings_for_cohort(cohort=cohort)
     manages = can_manage_cohort(request.user, cohort)
     return render(request, "meetings/meeting_list.html", {

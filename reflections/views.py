@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cohorts.models import Cohort
 from cohorts.rules import can_manage_cohort
-from cohorts.shortcuts import managed_cohort, own_participation
+from cohorts.shortcuts import managed_cohort, own_participation, visible_cohort
 from wisselstage.confirm import confirmation_page, is_confirmed
 
 from . import selectors, services
@@ -27,7 +26,7 @@ from .models import Assignment, Response, SparringOptIn
 
 @login_required
 def overview(request, pk: int):
-    cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
+    cohort = visible_cohort(request, pk)
     if can_manage_cohort(request.user, cohort):
         return render(request, "reflections/coordinator_overview.html", {
             "cohort": cohort, "assignments": selectors.assignments_with_counts(cohort),
@@ -90,7 +89,7 @@ def question_edit(request, pk: int, apk: int, qpk: int | None = None):
 
 @login_required
 def assignment_detail(request, pk: int, apk: int):
-    cohort = get_object_or_404(Cohort.objects.visible_to(request.user), pk=pk)
+    cohort = visible_cohort(request, pk)
     if not can_manage_cohort(request.user, cohort):
         own_participation(request, pk)
         return redirect("reflections:answer", pk=pk, apk=apk)
